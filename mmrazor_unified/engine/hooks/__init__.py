@@ -1,0 +1,1 @@
+"""Hooks of mmrazor_unified, registered in MMRazor's HOOKS."""

@@ -1,0 +1,1 @@
+"""Metrics of mmrazor_unified, registered in MMRazor's METRICS."""

@@ -1,0 +1,1 @@
+from . import algorithms, connectors, heads, losses, recorders  # noqa: F401

@@ -1,0 +1,1 @@
+"""Registered algorithms of mmrazor_unified (MMRazor MODELS / TASK_UTILS)."""

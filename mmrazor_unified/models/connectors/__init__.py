@@ -1,0 +1,1 @@
+"""Registered connectors of mmrazor_unified (MMRazor MODELS / TASK_UTILS)."""

@@ -1,0 +1,1 @@
+"""Registered heads of mmrazor_unified (MMRazor MODELS / TASK_UTILS)."""

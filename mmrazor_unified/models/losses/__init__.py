@@ -1,0 +1,1 @@
+"""Registered losses of mmrazor_unified (MMRazor MODELS / TASK_UTILS)."""

@@ -1,0 +1,1 @@
+"""Registered recorders of mmrazor_unified (MMRazor MODELS / TASK_UTILS)."""

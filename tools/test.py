@@ -1,0 +1,72 @@
+"""Evaluate a checkpoint with an OpenMMLab config (MMRazor/MMPretrain style).
+
+Works for distillation configs (evaluates the student, and the teacher where
+the config's val/test loop reports it) and for plain MMPretrain configs, e.g.
+a student exported by ``tools/model_converters/export_student.py``.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+from mmrazor_unified import register_all_modules
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Test (evaluate) a model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='the dir to save logs and metrics')
+    parser.add_argument(
+        '--out', help='write the metrics to this JSON file as well')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings in the config, key=value pairs')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    register_all_modules(init_default_scope=False)
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    cfg.load_from = args.checkpoint
+    if args.launcher != 'none':
+        import torch
+        if not torch.cuda.is_available():
+            cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
+            cfg.env_cfg.dist_cfg.backend = 'gloo'
+
+    if 'runner_type' in cfg:
+        runner = RUNNERS.build(cfg)
+    else:
+        runner = Runner.from_cfg(cfg)
+    metrics = runner.test()
+    if args.out and runner.rank == 0:
+        with open(args.out, 'w') as f:
+            json.dump(metrics, f, indent=2)
+
+
+if __name__ == '__main__':
+    main()
