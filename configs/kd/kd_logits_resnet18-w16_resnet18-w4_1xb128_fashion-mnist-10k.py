@@ -1,7 +1,7 @@
 # Plain logit KD (MMRazor's KLDivergence) from the Fashion-MNIST teacher.
 _base_ = [
-    '../_base_/datasets/fashion_mnist_bs128.py',
-    '../_base_/schedules/sgd_cosine_5e.py', '../_base_/default_runtime.py'
+    '../_base_/datasets/fashion_mnist-10k_bs128.py',
+    '../_base_/schedules/sgd_cosine_8e.py', '../_base_/default_runtime.py'
 ]
 custom_imports = dict(imports=['mmrazor_unified'], allow_failed_imports=False)
 
@@ -14,7 +14,7 @@ model = dict(
         type='ImgDataPreprocessor', mean=[72.94], std=[90.02]),
     architecture=dict(
         cfg_path='mmrazor_unified::fashion_mnist/'
-        'resnet18-w4_1xb128_fashion-mnist.py',
+        'resnet18-w4_1xb128_fashion-mnist-10k.py',
         pretrained=False),
     teacher=dict(
         cfg_path='mmrazor_unified::fashion_mnist/'

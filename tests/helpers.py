@@ -1,0 +1,42 @@
+"""Shared test helpers: repository paths and running our tools."""
+import os
+import os.path as osp
+import subprocess
+import sys
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+DATA_ROOT = osp.join(ROOT, 'data', 'fashion_mnist')
+TEACHER_CONFIG = osp.join(ROOT, 'configs', 'fashion_mnist',
+                          'resnet18-w16_1xb128_fashion-mnist.py')
+# A few iterations on a small real subset; keeps each tool run in seconds.
+SMALL_DATA = [
+    'train_dataloader.dataset.indices=256',
+    'train_dataloader.batch_size=64',
+    'train_dataloader.num_workers=0',
+    'train_dataloader.persistent_workers=False',
+    'val_dataloader.dataset.indices=256',
+    'val_dataloader.num_workers=0',
+    'val_dataloader.persistent_workers=False',
+    'test_dataloader.dataset.indices=256',
+    'test_dataloader.num_workers=0',
+    'test_dataloader.persistent_workers=False',
+    f'train_dataloader.dataset.data_root={DATA_ROOT}',
+    f'val_dataloader.dataset.data_root={DATA_ROOT}',
+    f'test_dataloader.dataset.data_root={DATA_ROOT}',
+]
+
+
+def run_tool(tool: str, *args: str, check: bool = True,
+             cwd: str = ROOT) -> subprocess.CompletedProcess:
+    """Run ``tools/<tool>`` with this interpreter; return the finished run."""
+    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    proc = subprocess.run([sys.executable, osp.join(ROOT, 'tools', tool),
+                           *args],
+                          cwd=cwd,
+                          env=env,
+                          capture_output=True,
+                          text=True)
+    if check and proc.returncode != 0:
+        raise AssertionError(f'tools/{tool} failed ({proc.returncode}):\n'
+                             f'{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}')
+    return proc
