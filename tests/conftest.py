@@ -2,9 +2,19 @@
 import os.path as osp
 
 import pytest
+import torch
 from helpers import DATA_ROOT, SMALL_DATA, TEACHER_CONFIG, run_tool
 
 import mmrazor_unified  # noqa: F401  (compat layer + registration first)
+
+
+@pytest.fixture(scope='session', autouse=True)
+def one_thread():
+    """In-process tests use tiny tensors: one thread beats two on 2 cores."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope='session')
@@ -12,7 +22,7 @@ def small_data():
     """``--cfg-options`` entries for a small real Fashion-MNIST subset."""
     if not osp.isfile(osp.join(DATA_ROOT, 't10k-labels-idx1-ubyte')):
         pytest.fail('Fashion-MNIST is not prepared: run `make data` (or '
-                    'python tools/dataset_converters/prepare_fashion_mnist.py)')
+                    'tools/dataset_converters/prepare_fashion_mnist.py)')
     return list(SMALL_DATA)
 
 
@@ -25,8 +35,8 @@ def tiny_teacher_ckpt(tmp_path_factory, small_data):
     """
     work_dir = tmp_path_factory.mktemp('teacher')
     run_tool('train.py', TEACHER_CONFIG, '--work-dir', str(work_dir),
-             '--cfg-options', 'train_cfg.max_epochs=1', 'param_scheduler.end=1',
-             *small_data)
+             '--cfg-options', 'train_cfg.max_epochs=1',
+             'param_scheduler.end=1', *small_data)
     ckpt = work_dir / 'epoch_1.pth'
     assert ckpt.is_file()
     return str(ckpt)

@@ -21,9 +21,10 @@ import torch
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TEACHER_CONFIG = 'configs/fashion_mnist/resnet18-w16_1xb128_fashion-mnist.py'
-STUDENT_CONFIG = 'configs/fashion_mnist/resnet18-w4_1xb128_fashion-mnist-10k.py'
-DISTILL_CONFIG = ('configs/kd/'
-                  'kd_logits_resnet18-w16_resnet18-w4_1xb128_fashion-mnist-10k.py')
+STUDENT_CONFIG = ('configs/fashion_mnist/'
+                  'resnet18-w4_1xb128_fashion-mnist-10k.py')
+DISTILL_CONFIG = ('configs/unikd/unikd_dkd_'
+                  'resnet18-w16_resnet18-w4_1xb128_fashion-mnist-10k.py')
 TEACHER_CKPT = 'checkpoints/resnet18-w16_1xb128_fashion-mnist.pth'
 
 

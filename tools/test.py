@@ -14,6 +14,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 from mmrazor_unified import register_all_modules
+from mmrazor_unified.utils.dist import init_cpu_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -52,11 +53,7 @@ def main() -> None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
-    if args.launcher != 'none':
-        import torch
-        if not torch.cuda.is_available():
-            cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
-            cfg.env_cfg.dist_cfg.backend = 'gloo'
+    init_cpu_distributed(cfg)
 
     if 'runner_type' in cfg:
         runner = RUNNERS.build(cfg)

@@ -2,7 +2,8 @@
 
 Same interface as MMRazor's and MMPretrain's ``tools/train.py``, plus:
 the MMRazor compatibility layer is applied first, both ``--local_rank`` and
-``--local-rank`` are accepted, and CPU-only distributed runs use gloo.
+``--local-rank`` are accepted, and CPU-only distributed runs use gloo (see
+``mmrazor_unified.utils.dist``).
 """
 import argparse
 import os
@@ -15,6 +16,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 from mmrazor_unified import register_all_modules
+from mmrazor_unified.utils.dist import init_cpu_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -85,10 +87,6 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume
-
-    if args.launcher != 'none' and not torch.cuda.is_available():
-        cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})
-        cfg.env_cfg.dist_cfg.backend = 'gloo'
     return cfg
 
 
@@ -96,6 +94,7 @@ def main() -> None:
     args = parse_args()
     register_all_modules(init_default_scope=False)
     cfg = merge_args(Config.fromfile(args.config), args)
+    init_cpu_distributed(cfg)
     if 'runner_type' in cfg:
         runner = RUNNERS.build(cfg)
     else:

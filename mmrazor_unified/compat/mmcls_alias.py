@@ -4,8 +4,9 @@ MMClassification 1.x was renamed MMPretrain and cannot be installed next to
 today's stack. MMRazor 1.0.0 imports it in a ``try`` and falls back to
 placeholders that raise on use (``KDSoftCELoss``, the CRD data pipeline,
 DeiT's distillation head, ...). When ``mmcls`` is not installed, this module
-adds an import hook so ``mmcls.<path>`` is a thin alias of ``mmpretrain.<path>``
-that also knows the few public names MMPretrain renamed.
+adds an import hook so ``mmcls.<path>`` is a thin alias of
+``mmpretrain.<path>`` that also knows the few public names MMPretrain
+renamed.
 """
 import importlib
 import importlib.abc
@@ -26,7 +27,7 @@ RENAMED = {
 
 
 class _AliasLoader(importlib.abc.Loader):
-    """Creates ``mmcls.X`` as a view of the already imported ``mmpretrain.X``."""
+    """Creates ``mmcls.X`` as a view of the imported ``mmpretrain.X``."""
 
     def create_module(self, spec: importlib.machinery.ModuleSpec):
         target = importlib.import_module(TARGET + spec.name[len(ALIAS):])

@@ -1,4 +1,4 @@
-"""Export the student of a distillation checkpoint as a plain model checkpoint."""
+"""Export the student of a distillation checkpoint as a plain checkpoint."""
 from collections import OrderedDict
 from typing import Dict
 

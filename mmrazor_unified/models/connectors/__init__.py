@@ -1,1 +1,4 @@
 """Registered connectors of mmrazor_unified (MMRazor MODELS / TASK_UTILS)."""
+from .unikd_fusion_connector import UniKDFusionConnector  # noqa: F401
+from .mgkd_analyser_connector import MGKDAnalyserConnector  # noqa: F401
+from .mgkd_student_encoders import MGKDStudentEncoders  # noqa: F401

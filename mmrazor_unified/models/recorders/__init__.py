@@ -1,1 +1,2 @@
 """Registered recorders of mmrazor_unified (MMRazor MODELS / TASK_UTILS)."""
+from .multi_module_outputs_recorder import MultiModuleOutputsRecorder  # noqa: F401,E501

@@ -1,0 +1,51 @@
+# UniKD + DKD on ImageNet: ResNet-34 -> ResNet-18 (MMPretrain), DKD as its
+# authors ran it on ImageNet (tau 1, beta 0.5, 1 warm-up epoch). Student
+# layer2..layer4 (128, 256, 512 at 28, 14, 7) are fused into a 28x28 map
+# with the channels of the teacher's layer2 (128).
+_base_ = [
+    './_base_/unikd_distiller.py',
+    'mmpretrain::_base_/datasets/imagenet_bs32.py',
+    'mmpretrain::_base_/schedules/imagenet_bs256.py',
+    '../_base_/default_runtime.py'
+]
+
+teacher_ckpt = 'https://download.openmmlab.com/mmclassification/v0/resnet/resnet34_8xb32_in1k_20210831-f257d4e6.pth'  # noqa: E501
+
+model = dict(
+    data_preprocessor=dict(
+        type='ImgDataPreprocessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        bgr_to_rgb=True),
+    architecture=dict(cfg_path='mmpretrain::resnet/resnet18_8xb32_in1k.py'),
+    teacher=dict(cfg_path='mmpretrain::resnet/resnet34_8xb32_in1k.py'),
+    teacher_ckpt=teacher_ckpt,
+    distiller=dict(
+        student_recorders=dict(
+            stages=dict(sources=[
+                'backbone.layer2', 'backbone.layer3', 'backbone.layer4'
+            ])),
+        teacher_recorders=dict(stage=dict(source='backbone.layer2')),
+        connectors=dict(
+            s_unikd=[
+                dict(
+                    type='UniKDFusionConnector',
+                    in_channels=[128, 256, 512],
+                    out_channels=128,
+                    mid_channels=256),
+                dict(
+                    type='UniKDDistributionHead',
+                    in_channels=128,
+                    num_classes=1000)
+            ],
+            t_unikd=[
+                dict(
+                    type='UniKDDistributionHead',
+                    in_channels=128,
+                    num_classes=1000)
+            ]),
+        distill_losses=dict(
+            loss_unikd=dict(tau=1.0),
+            loss_logits=dict(tau=1.0, alpha=1.0, beta=0.5))))
+
+val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

@@ -1,0 +1,165 @@
+"""Stage 2 of MGKD: train the multi-granularity analyser, teacher frozen."""
+import os.path as osp
+from typing import Dict, List, Optional, Tuple, Union
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.model import BaseModel
+from mmengine.runner import load_checkpoint
+from mmrazor.models.algorithms.base import BaseAlgorithm
+from mmrazor.models.losses import KLDivergence
+from mmrazor.registry import MODELS
+
+from ..heads.mgkd_analyser import MGKDAnalyser, MGKDAnalysis
+
+
+def _is_local_path(path: str) -> bool:
+    return '://' not in path
+
+
+def gt_labels_of(data_samples: Optional[List]) -> torch.Tensor:
+    """The hard labels of a batch of MMPretrain data samples, shape (B, )."""
+    if not data_samples or any('gt_label' not in s for s in data_samples):
+        raise ValueError('MGKD analyser training needs data samples with '
+                         '`gt_label` (the cross-entropy term of every '
+                         'branch).')
+    labels = torch.cat([s.gt_label.reshape(-1) for s in data_samples])
+    if labels.numel() != len(data_samples):
+        raise ValueError('MGKD analyser training needs one class label per '
+                         f'sample, got {labels.numel()} labels for '
+                         f'{len(data_samples)} samples.')
+    return labels.long()
+
+
+@MODELS.register_module()
+class MGKDAnalyserTraining(BaseAlgorithm):
+    """Stage 2 of MGKD: learn the analyser's branches on a frozen teacher.
+
+    The teacher (``architecture``) is loaded from ``teacher_ckpt`` here,
+    frozen and kept in eval mode; only the analyser is trained. For every
+    branch k with temperature tau_k and weight w_k the losses are
+
+    - ``loss_b{k}_kd``: w_k * tau_k^2 * KL(softmax(z_T / tau_k) ||
+      softmax(D_k(E_k(f_T)) / tau_k)), batch mean (MMRazor's
+      ``KLDivergence``);
+    - ``loss_b{k}_ce``: cross-entropy of D_k(E_k(f_T)) with the labels,
+
+    where f_T is the teacher's pooled feature (its classifier's input) and
+    z_T its logits, both computed without gradient. All branches are trained
+    jointly. Checkpoints hold ``architecture.*`` (the teacher) and
+    ``analyser.*``; stage 3 loads the latter with
+    ``MGKDAnalyserConnector``.
+
+    Args:
+        architecture (dict | BaseModel): The teacher, an MMPretrain
+            classifier (e.g. ``dict(cfg_path='mmpretrain::...',
+            pretrained=False)``).
+        teacher_ckpt (str): The trained teacher's checkpoint (required).
+        analyser (dict): Config of :class:`MGKDAnalyser`. ``in_channels``
+            and ``num_classes`` default to the teacher head's.
+        data_preprocessor (dict | nn.Module, optional): Defaults to the
+            teacher's.
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 architecture: Union[BaseModel, Dict],
+                 teacher_ckpt: str,
+                 analyser: Dict,
+                 data_preprocessor: Optional[Union[Dict, nn.Module]] = None,
+                 init_cfg: Optional[Dict] = None) -> None:
+        if not isinstance(teacher_ckpt, str) or not teacher_ckpt:
+            raise ValueError('`teacher_ckpt` must be the path of the trained '
+                             f'teacher checkpoint, got {teacher_ckpt!r}.')
+        if _is_local_path(teacher_ckpt) and not osp.isfile(teacher_ckpt):
+            raise FileNotFoundError(
+                f'`teacher_ckpt` not found: {teacher_ckpt!r} (absolute: '
+                f'{osp.abspath(teacher_ckpt)}). Train the teacher first, or '
+                'set `model.teacher_ckpt=<path>`.')
+        super().__init__(architecture, data_preprocessor, init_cfg)
+
+        load_checkpoint(
+            self.architecture, teacher_ckpt, map_location='cpu', strict=True)
+        # the runner's init_weights() must not overwrite the loaded weights
+        self.architecture._is_init = True
+        for param in self.architecture.parameters():
+            param.requires_grad = False
+        self.architecture.eval()
+
+        analyser = dict(analyser)
+        head = getattr(self.architecture, 'head', None)
+        for key in ('in_channels', 'num_classes'):
+            if key not in analyser and hasattr(head, key):
+                analyser[key] = getattr(head, key)
+        self.analyser: MGKDAnalyser = MODELS.build(analyser)
+        self.branch_kd = nn.ModuleList(
+            KLDivergence(tau=b['tau'], loss_weight=b['weight'])
+            for b in self.analyser.branches)
+
+    @property
+    def teacher(self) -> nn.Module:
+        """Alias for ``architecture``: the frozen teacher."""
+        return self.architecture
+
+    def train(self, mode: bool = True) -> 'MGKDAnalyserTraining':
+        """Set the mode; the teacher always stays in eval mode."""
+        super().train(mode)
+        self.architecture.eval()
+        return self
+
+    def teacher_forward(
+            self, inputs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """The teacher's pooled feature f_T and logits z_T, without grad."""
+        with torch.no_grad():
+            feats = self.architecture.extract_feat(inputs)
+            head = self.architecture.head
+            return head.pre_logits(feats), head(feats)
+
+    def loss(self,
+             inputs: torch.Tensor,
+             data_samples: Optional[List] = None) -> Dict[str, torch.Tensor]:
+        """Per-branch KD and CE losses (see the class docstring)."""
+        labels = gt_labels_of(data_samples).to(inputs.device)
+        pooled, teacher_logits = self.teacher_forward(inputs)
+        analysis = self.analyser(pooled)
+        losses = dict()
+        for k, (logits, kd) in enumerate(zip(analysis.logits, self.branch_kd)):
+            losses[f'loss_b{k}_kd'] = kd(logits, teacher_logits)
+            losses[f'loss_b{k}_ce'] = F.cross_entropy(logits, labels)
+        return losses
+
+    def _forward(self,
+                 inputs: torch.Tensor,
+                 data_samples: Optional[List] = None
+                 ) -> Tuple[torch.Tensor, MGKDAnalysis]:
+        """The teacher's logits and the analysis of its pooled feature."""
+        pooled, teacher_logits = self.teacher_forward(inputs)
+        return teacher_logits, self.analyser(pooled)
+
+    def _predict(self,
+                 inputs: torch.Tensor,
+                 data_samples: Optional[List] = None) -> List:
+        """``forward(mode='predict')``: see :meth:`predict`."""
+        return self.predict(inputs, data_samples)
+
+    def predict(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[List] = None) -> List:
+        """The teacher's prediction (``pred_score``, ``pred_label``) and every
+        branch's class scores (``branch_scores``, (num_branches, K)) per
+        sample, for :class:`MGKDBranchAccuracy`."""
+        from mmpretrain.structures import DataSample
+        teacher_logits, analysis = self._forward(inputs)
+        teacher_scores = F.softmax(teacher_logits, dim=1).detach()
+        branch_scores = torch.stack(
+            [F.softmax(logits, dim=1) for logits in analysis.logits],
+            dim=1).detach()
+        if data_samples is None:
+            data_samples = [DataSample() for _ in range(inputs.size(0))]
+        teacher_labels = teacher_scores.argmax(dim=1, keepdim=True)
+        for i, sample in enumerate(data_samples):
+            sample.set_pred_score(teacher_scores[i])
+            sample.set_pred_label(teacher_labels[i])
+            sample.set_field(branch_scores[i], 'branch_scores')
+        return data_samples
