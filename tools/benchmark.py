@@ -33,6 +33,8 @@ import torch
 
 from run_demo import ROOT, TEACHER_CKPT, TEACHER_CONFIG, test, train
 
+from mmrazor_unified.utils.export import export_weights
+
 TAIL = 'resnet18-w16_resnet18-w4_1xb128_fashion-mnist-10k.py'
 STUDENT = 'student alone'
 KD = 'KD'
@@ -52,7 +54,7 @@ BUILTIN = {KD, 'DKD', 'FitNets + KD', 'DIST'}
 ANALYSER_CONFIG = ('configs/mgkd/'
                    'mgkd_analyser_resnet18-w16_1xb128_fashion-mnist.py')
 ANALYSER_CKPT = 'checkpoints/mgkd_analyser_resnet18-w16_fashion-mnist.pth'
-ANALYSER_KEY = 'model.distiller.connectors.t_mgkd.checkpoint'
+ANALYSER_KEY = 'model.distiller.connectors.mgkd_analyser.checkpoint'
 
 
 def parse_args() -> argparse.Namespace:
@@ -107,6 +109,7 @@ def latest_scalars(work_dir: str) -> List[dict]:
 
 def param_counts(ckpt: str) -> Dict[str, int]:
     """Student and training-only (distiller) parameter counts."""
+    # MMEngine's checkpoint globals are allowed by mmrazor_unified's compat
     state = torch.load(ckpt, map_location='cpu')['state_dict']
 
     def count(prefix: str) -> int:
@@ -304,10 +307,8 @@ def prepare_teacher(args: argparse.Namespace) -> str:
                  *schedule_options(args, args.teacher_epochs))
     if args.quick:
         return ckpt
-    os.makedirs(osp.dirname(osp.join(ROOT, TEACHER_CKPT)), exist_ok=True)
-    state = torch.load(osp.join(ROOT, ckpt), map_location='cpu')
-    torch.save({'state_dict': state['state_dict']},
-               osp.join(ROOT, TEACHER_CKPT))
+    os.makedirs(osp.dirname(TEACHER_CKPT), exist_ok=True)
+    export_weights(ckpt, TEACHER_CKPT)
     return TEACHER_CKPT
 
 
@@ -323,9 +324,7 @@ def prepare_analyser(args: argparse.Namespace, teacher: str) -> str:
                  *(QUICK_DATA if args.quick else []))
     if args.quick:
         return ckpt
-    state = torch.load(osp.join(ROOT, ckpt), map_location='cpu')
-    torch.save({'state_dict': state['state_dict']},
-               osp.join(ROOT, ANALYSER_CKPT))
+    export_weights(ckpt, ANALYSER_CKPT)
     return ANALYSER_CKPT
 
 

@@ -17,7 +17,7 @@ import os.path as osp
 import subprocess
 import sys
 
-import torch
+from mmrazor_unified.utils.export import export_weights
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TEACHER_CONFIG = 'configs/fashion_mnist/resnet18-w16_1xb128_fashion-mnist.py'
@@ -78,9 +78,7 @@ def main() -> None:
                      f'train_cfg.max_epochs={args.teacher_epochs}',
                      f'param_scheduler.end={args.teacher_epochs}')
         os.makedirs(osp.dirname(TEACHER_CKPT), exist_ok=True)
-        state = torch.load(ckpt, map_location='cpu')
-        torch.save({'state_dict': state['state_dict'],
-                    'meta': state.get('meta', {})}, TEACHER_CKPT)
+        export_weights(ckpt, TEACHER_CKPT)
     print(f'Teacher checkpoint: {TEACHER_CKPT}', flush=True)
 
     name = osp.splitext(osp.basename(args.config))[0]

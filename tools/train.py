@@ -33,7 +33,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--amp',
         action='store_true',
-        help='enable automatic mixed precision (bf16 on CPU, fp16 on GPU)')
+        help='mixed precision: fp16 with loss scaling on GPU, bf16 on CPU')
     parser.add_argument(
         '--auto-scale-lr',
         action='store_true',
@@ -72,11 +72,11 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         if optim_wrapper not in ('OptimWrapper', 'AmpOptimWrapper'):
             raise ValueError('--amp needs optim_wrapper.type OptimWrapper or '
                              f'AmpOptimWrapper, got {optim_wrapper!r}')
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        if not torch.cuda.is_available():
-            # fp16 loss scaling is CUDA-only; bf16 needs none
-            cfg.optim_wrapper.setdefault('dtype', 'bfloat16')
-            cfg.optim_wrapper.setdefault('loss_scale', 1.0)
+        if torch.cuda.is_available():
+            cfg.optim_wrapper.type = 'AmpOptimWrapper'  # fp16, loss scaling
+            cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        else:  # MMEngine's AmpOptimWrapper is GPU-only; bf16 needs no scaler
+            cfg.optim_wrapper.type = 'mmrazor.BF16AutocastOptimWrapper'
 
     if args.auto_scale_lr:
         cfg.auto_scale_lr = dict(cfg.get('auto_scale_lr', {}), enable=True)

@@ -45,7 +45,6 @@ model = dict(
                     num_classes=1000)
             ]),
         distill_losses=dict(
-            loss_unikd=dict(tau=1.0),
             loss_logits=dict(tau=1.0, alpha=1.0, beta=0.5))))
 
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

@@ -4,6 +4,7 @@ _base_ = ['./unikd_dkd_resnet18-w16_resnet18-w4_1xb128_fashion-mnist-10k.py']
 model = dict(
     distiller=dict(
         distill_losses=dict(
+            loss_unikd=dict(tau=4.0),
             loss_logits=dict(
                 _delete_=True, type='KLDivergence', tau=4, loss_weight=1)),
         loss_forward_mappings=dict(

@@ -29,6 +29,40 @@ def student_state_dict(state_dict: Dict[str, torch.Tensor],
     return student
 
 
+def _save_weights(ckpt: dict, state_dict: Dict[str, torch.Tensor], src: str,
+                  dst: str) -> int:
+    """Save ``state_dict`` with the run's essential meta; return its size."""
+    meta = {
+        k: v
+        for k, v in ckpt.get('meta', {}).items()
+        if k in ('epoch', 'iter', 'seed', 'dataset_meta', 'mmengine_version')
+    }
+    meta['exported_from'] = src
+    torch.save({'state_dict': state_dict, 'meta': meta}, dst)
+    return len(state_dict)
+
+
+def _load(src: str) -> dict:
+    from ..compat import allow_mmengine_checkpoint_globals
+    allow_mmengine_checkpoint_globals()
+    return torch.load(src, map_location='cpu')
+
+
+def export_weights(src: str, dst: str) -> int:
+    """Write the weights of checkpoint ``src`` to ``dst``, without optimizer,
+    scheduler and message-hub state (e.g. a teacher to distill from).
+
+    Args:
+        src (str): A training checkpoint.
+        dst (str): Output path.
+
+    Returns:
+        int: Number of tensors written.
+    """
+    ckpt = _load(src)
+    return _save_weights(ckpt, ckpt.get('state_dict', ckpt), src, dst)
+
+
 def export_student(src: str, dst: str) -> int:
     """Write the student of checkpoint ``src`` to ``dst``.
 
@@ -39,15 +73,6 @@ def export_student(src: str, dst: str) -> int:
     Returns:
         int: Number of tensors written.
     """
-    from ..compat import allow_mmengine_checkpoint_globals
-    allow_mmengine_checkpoint_globals()
-    ckpt = torch.load(src, map_location='cpu')
-    state_dict = student_state_dict(ckpt.get('state_dict', ckpt))
-    meta = {
-        k: v
-        for k, v in ckpt.get('meta', {}).items()
-        if k in ('epoch', 'iter', 'seed', 'dataset_meta', 'mmengine_version')
-    }
-    meta['exported_from'] = src
-    torch.save({'state_dict': state_dict, 'meta': meta}, dst)
-    return len(state_dict)
+    ckpt = _load(src)
+    return _save_weights(ckpt, student_state_dict(ckpt.get('state_dict',
+                                                           ckpt)), src, dst)

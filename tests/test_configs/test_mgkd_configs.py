@@ -22,8 +22,12 @@ DATA = {FM: (128, 10, (2, 1, 28, 28)), C100: (2048, 100, (2, 3, 32, 32))}
 HOST_LOSSES = {
     'kd': set(),
     'dkd': {'distill.loss_dkd'},
-    'fitnets': {'distill.loss_s3'}
+    'fitnets': {'distill.loss_s3'},
+    'unikd': {'distill.loss_unikd'},
 }
+# (host, data) of every shipped stage-3 config; UniKD + MGKD on Fashion-MNIST
+STAGE3 = [(h, d) for h in ('kd', 'dkd', 'fitnets') for d in DATA]
+STAGE3.append(('unikd', FM))
 
 
 def _stage3(host, data):
@@ -35,12 +39,11 @@ def test_config_set_is_complete():
     assert names == {
         'mgkd_analyser_resnet18-w16_1xb128_fashion-mnist.py',
         'mgkd_analyser_resnet50_1xb64_cifar100.py',
-        *(osp.basename(_stage3(h, d)) for h in HOST_LOSSES for d in DATA)
+        *(osp.basename(_stage3(h, d)) for h, d in STAGE3)
     }
 
 
-@pytest.mark.parametrize('data', list(DATA))
-@pytest.mark.parametrize('host', list(HOST_LOSSES))
+@pytest.mark.parametrize('host, data', STAGE3)
 def test_stage3_config_builds_and_computes_losses(host, data, tmp_path):
     channels, classes, shape = DATA[data]
     cfg = Config.fromfile(_stage3(host, data))

@@ -60,9 +60,10 @@ model = dict(
                     num_classes=10)
             ]),
         distill_losses=dict(
+            # tau 1 next to DKD, as the authors ran it (4 next to plain KD)
             loss_unikd=dict(
                 type='UniKDDistributionLoss',
-                tau=4.0,
+                tau=1.0,
                 loss_weight=1.0,
                 consistency_weight=1.0,
                 mode='sample'),
