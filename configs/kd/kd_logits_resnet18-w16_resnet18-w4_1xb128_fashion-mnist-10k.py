@@ -9,7 +9,7 @@ teacher_ckpt = 'checkpoints/resnet18-w16_1xb128_fashion-mnist.pth'
 
 model = dict(
     _scope_='mmrazor',
-    type='SingleTeacherDistill',
+    type='StrictTeacherDistill',
     data_preprocessor=dict(
         type='ImgDataPreprocessor', mean=[72.94], std=[90.02]),
     architecture=dict(

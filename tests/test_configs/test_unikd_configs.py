@@ -48,3 +48,14 @@ def test_config_builds_and_computes_losses(path):
     assert model.distiller.connectors.t_unikd[0].num_classes == num_classes
     for hook in cfg.get('custom_hooks', []):
         HOOKS.build(hook)
+
+
+def test_recorder_source_that_names_no_module_fails_at_build():
+    path = next(p for p in CONFIGS if 'unikd_dkd' in p and 'fashion' in p)
+    cfg = Config.fromfile(path)
+    cfg.model.teacher_ckpt = None
+    cfg.model.distiller.student_recorders.stages.sources = [
+        'backbone.layer3', 'backbone.layer9'
+    ]
+    with pytest.raises(ValueError, match='backbone.layer9'):
+        MODELS.build(cfg.model)

@@ -14,7 +14,7 @@ custom_imports = dict(imports=['mmrazor_unified'], allow_failed_imports=False)
 
 model = dict(
     _scope_='mmrazor',
-    type='SingleTeacherDistill',
+    type='StrictTeacherDistill',
     distiller=dict(
         type='ConfigurableDistiller',
         student_recorders=dict(

@@ -20,7 +20,7 @@ custom_imports = dict(imports=['mmrazor_unified'], allow_failed_imports=False)
 
 model = dict(
     _scope_='mmrazor',
-    type='SingleTeacherDistill',
+    type='StrictTeacherDistill',
     architecture=dict(cfg_path=None, pretrained=False),
     teacher=dict(cfg_path=None, pretrained=False),
     teacher_ckpt=None,

@@ -1,21 +1,16 @@
 """Stage 2 of MGKD: train the multi-granularity analyser, teacher frozen."""
-import os.path as osp
 from typing import Dict, List, Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.model import BaseModel
-from mmengine.runner import load_checkpoint
 from mmrazor.models.algorithms.base import BaseAlgorithm
 from mmrazor.models.losses import KLDivergence
 from mmrazor.registry import MODELS
 
 from ..heads.mgkd_analyser import MGKDAnalyser, MGKDAnalysis
-
-
-def _is_local_path(path: str) -> bool:
-    return '://' not in path
+from ..teacher_checkpoint import check_teacher_ckpt, load_teacher
 
 
 def gt_labels_of(data_samples: Optional[List]) -> torch.Tensor:
@@ -69,20 +64,9 @@ class MGKDAnalyserTraining(BaseAlgorithm):
                  analyser: Dict,
                  data_preprocessor: Optional[Union[Dict, nn.Module]] = None,
                  init_cfg: Optional[Dict] = None) -> None:
-        if not isinstance(teacher_ckpt, str) or not teacher_ckpt:
-            raise ValueError('`teacher_ckpt` must be the path of the trained '
-                             f'teacher checkpoint, got {teacher_ckpt!r}.')
-        if _is_local_path(teacher_ckpt) and not osp.isfile(teacher_ckpt):
-            raise FileNotFoundError(
-                f'`teacher_ckpt` not found: {teacher_ckpt!r} (absolute: '
-                f'{osp.abspath(teacher_ckpt)}). Train the teacher first, or '
-                'set `model.teacher_ckpt=<path>`.')
+        check_teacher_ckpt(teacher_ckpt)  # before anything is built
         super().__init__(architecture, data_preprocessor, init_cfg)
-
-        load_checkpoint(
-            self.architecture, teacher_ckpt, map_location='cpu', strict=True)
-        # the runner's init_weights() must not overwrite the loaded weights
-        self.architecture._is_init = True
+        load_teacher(self.architecture, teacher_ckpt)
         for param in self.architecture.parameters():
             param.requires_grad = False
         self.architecture.eval()

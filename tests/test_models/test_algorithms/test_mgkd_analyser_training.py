@@ -176,7 +176,7 @@ def test_missing_teacher_checkpoint(tmp_path):
     path = str(tmp_path / 'no_teacher.pth')
     with pytest.raises(FileNotFoundError) as info:
         _algorithm(path)
-    assert '`teacher_ckpt` not found' in str(info.value)
+    assert '`model.teacher_ckpt` not found' in str(info.value)
     assert path in str(info.value)
 
 
