@@ -184,5 +184,5 @@ def test_teacher_checkpoint_of_another_model_fails(tmp_path):
     path = tmp_path / 'other.pth'
     torch.save(
         dict(state_dict=MODELS.build(_classifier(4)).state_dict()), path)
-    with pytest.raises(RuntimeError, match='size mismatch'):
+    with pytest.raises(ValueError, match='size mismatch'):
         _algorithm(str(path))
