@@ -40,3 +40,26 @@ def run_tool(tool: str, *args: str, check: bool = True,
         raise AssertionError(f'tools/{tool} failed ({proc.returncode}):\n'
                              f'{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}')
     return proc
+
+
+def tiny_classifier(width: int = 8, num_classes: int = 10) -> dict:
+    """An MMPretrain ResNet_CIFAR-18 of the given width on 1-channel input.
+
+    Stage channels are ``width * (1, 2, 4, 8)``; the dict carries
+    ``_scope_='mmpretrain'`` so MMRazor's algorithms can build it.
+    """
+    return dict(
+        _scope_='mmpretrain',
+        type='ImageClassifier',
+        backbone=dict(
+            type='ResNet_CIFAR',
+            depth=18,
+            in_channels=1,
+            stem_channels=width,
+            base_channels=width),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(
+            type='LinearClsHead',
+            num_classes=num_classes,
+            in_channels=8 * width,
+            loss=dict(type='CrossEntropyLoss', loss_weight=1.0)))

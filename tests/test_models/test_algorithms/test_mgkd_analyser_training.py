@@ -4,6 +4,7 @@ import copy
 import pytest
 import torch
 from mmengine.optim import OptimWrapper
+from helpers import tiny_classifier
 
 import mmrazor_unified  # noqa: F401  (compat layer + registration first)
 from mmpretrain.structures import DataSample
@@ -13,24 +14,6 @@ BRANCHES = [
     dict(code_dim=8, tau=2., weight=1.),
     dict(code_dim=16, tau=8., weight=1.)
 ]
-
-
-def _classifier(width=8, num_classes=10):
-    return dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(
-            type='ResNet_CIFAR',
-            depth=18,
-            in_channels=1,
-            stem_channels=width,
-            base_channels=width),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(
-            type='LinearClsHead',
-            num_classes=num_classes,
-            in_channels=8 * width,
-            loss=dict(type='CrossEntropyLoss', loss_weight=1.0)))
 
 
 def _batch(size=8, seed=1):
@@ -44,7 +27,7 @@ def _batch(size=8, seed=1):
 def teacher_ckpt(tmp_path):
     """A tiny teacher's weights, saved like a training checkpoint."""
     torch.manual_seed(0)
-    teacher = MODELS.build(_classifier())
+    teacher = MODELS.build(tiny_classifier())
     # BN statistics of the input distribution (features of a sensible
     # scale), and confident logits, so that the KD terms carry signal
     teacher.train()
@@ -64,7 +47,7 @@ def _algorithm(teacher_ckpt, **kwargs):
     cfg = dict(
         _scope_='mmrazor',
         type='MGKDAnalyserTraining',
-        architecture=_classifier(),
+        architecture=tiny_classifier(),
         teacher_ckpt=teacher_ckpt,
         analyser=dict(type='MGKDAnalyser', branches=BRANCHES))
     cfg.update(kwargs)
@@ -183,6 +166,6 @@ def test_missing_teacher_checkpoint(tmp_path):
 def test_teacher_checkpoint_of_another_model_fails(tmp_path):
     path = tmp_path / 'other.pth'
     torch.save(
-        dict(state_dict=MODELS.build(_classifier(4)).state_dict()), path)
+        dict(state_dict=MODELS.build(tiny_classifier(4)).state_dict()), path)
     with pytest.raises(ValueError, match='size mismatch'):
         _algorithm(str(path))

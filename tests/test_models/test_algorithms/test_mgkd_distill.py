@@ -11,6 +11,7 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper
+from helpers import tiny_classifier
 
 import mmrazor_unified  # noqa: F401  (compat layer + registration first)
 from mmpretrain.structures import DataSample
@@ -22,24 +23,6 @@ ROOT = osp.dirname(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 DISTILLER_BASE = osp.join(ROOT, 'configs', 'mgkd', '_base_',
                           'mgkd_distiller.py')
-
-
-def _classifier(width, num_classes=10):
-    return dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(
-            type='ResNet_CIFAR',
-            depth=18,
-            in_channels=1,
-            stem_channels=width,
-            base_channels=width),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(
-            type='LinearClsHead',
-            num_classes=num_classes,
-            in_channels=8 * width,
-            loss=dict(type='CrossEntropyLoss', loss_weight=1.0)))
 
 
 @pytest.fixture
@@ -59,8 +42,8 @@ def analyser_ckpt(tmp_path):
 
 def _algorithm(analyser_ckpt):
     cfg = Config.fromfile(DISTILLER_BASE).model
-    cfg.architecture = _classifier(4)
-    cfg.teacher = _classifier(8)
+    cfg.architecture = tiny_classifier(4)
+    cfg.teacher = tiny_classifier(8)
     connectors = cfg.distiller.connectors
     connectors.mgkd_analyser.update(
         in_channels=64, num_classes=10, checkpoint=analyser_ckpt)
@@ -123,7 +106,7 @@ def test_exported_student_has_no_mgkd_parts(analyser_ckpt):
         k for k in student if 'mgkd' in k or 'analyser' in k or 'encoders' in k
         or 'connectors' in k or k.startswith('teacher')
     ]
-    plain = MODELS.build(_classifier(4))
+    plain = MODELS.build(tiny_classifier(4))
     plain.load_state_dict(student, strict=True)
     # ... and it is the distilled student
     algorithm.eval()

@@ -1,32 +1,15 @@
 import pytest
 import torch
+from helpers import tiny_classifier
 from mmrazor.registry import MODELS
-
-
-def classifier(width: int) -> dict:
-    return dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(
-            type='ResNet_CIFAR',
-            depth=18,
-            in_channels=1,
-            stem_channels=width,
-            base_channels=width),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(
-            type='LinearClsHead',
-            num_classes=10,
-            in_channels=8 * width,
-            loss=dict(type='CrossEntropyLoss')))
 
 
 def algorithm(teacher_ckpt) -> dict:
     return dict(
         _scope_='mmrazor',
         type='StrictTeacherDistill',
-        architecture=classifier(4),
-        teacher=classifier(8),
+        architecture=tiny_classifier(4),
+        teacher=tiny_classifier(8),
         teacher_ckpt=teacher_ckpt,
         distiller=dict(
             type='ConfigurableDistiller',
@@ -48,7 +31,7 @@ def save(model_cfg: dict, path) -> dict:
 
 
 def test_matching_checkpoint_is_loaded_and_frozen(tmp_path):
-    state = save(classifier(8), tmp_path / 't.pth')
+    state = save(tiny_classifier(8), tmp_path / 't.pth')
     model = MODELS.build(algorithm(str(tmp_path / 't.pth')))
     for key, value in model.teacher.state_dict().items():
         assert torch.equal(value, state[key]), key
@@ -63,7 +46,7 @@ def test_missing_checkpoint_names_the_key(tmp_path):
 
 
 def test_checkpoint_of_another_architecture_is_an_error(tmp_path):
-    save(classifier(4), tmp_path / 'student.pth')  # not the teacher
+    save(tiny_classifier(4), tmp_path / 'student.pth')  # not the teacher
     with pytest.raises(ValueError) as err:
         MODELS.build(algorithm(str(tmp_path / 'student.pth')))
     assert '`model.teacher_ckpt`' in str(err.value)

@@ -3,28 +3,11 @@ import copy
 
 import pytest
 import torch
+from helpers import tiny_classifier
 
 import mmrazor_unified  # noqa: F401  (compat layer + registration first)
 from mmpretrain.structures import DataSample
 from mmrazor.registry import MODELS
-
-
-def _classifier(width, num_classes=10):
-    return dict(
-        _scope_='mmpretrain',
-        type='ImageClassifier',
-        backbone=dict(
-            type='ResNet_CIFAR',
-            depth=18,
-            in_channels=1,
-            stem_channels=width,
-            base_channels=width),
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(
-            type='LinearClsHead',
-            num_classes=num_classes,
-            in_channels=8 * width,
-            loss=dict(type='CrossEntropyLoss', loss_weight=1.0)))
 
 
 def _algorithm_cfg(teacher_classes=10):
@@ -33,8 +16,8 @@ def _algorithm_cfg(teacher_classes=10):
     return dict(
         _scope_='mmrazor',
         type='SingleTeacherDistill',
-        architecture=_classifier(width=4),
-        teacher=_classifier(width=8, num_classes=teacher_classes),
+        architecture=tiny_classifier(width=4),
+        teacher=tiny_classifier(width=8, num_classes=teacher_classes),
         distiller=dict(
             type='ConfigurableDistiller',
             student_recorders=dict(
