@@ -1,4 +1,4 @@
-# Teacher: ResNet_CIFAR-18, base width 16 (2.8 M parameters), trained on the
+# Teacher: ResNet_CIFAR-18, base width 16, trained on the
 # full 60k training set for 3 epochs.
 _base_ = [
     '../_base_/models/resnet18-cifar_fashion-mnist.py',

@@ -1,4 +1,4 @@
-# Student: ResNet_CIFAR-18, base width 4 (0.18 M parameters), trained alone
+# Student: ResNet_CIFAR-18, base width 4, trained alone
 # on the 10k training subset for 8 epochs - the baseline of every distiller.
 _base_ = [
     '../_base_/models/resnet18-cifar_fashion-mnist.py',
