@@ -64,3 +64,25 @@ def test_unknown_package_config_fails_before_training(tmp_path):
 def test_every_shipped_config_loads(path):
     cfg = Config.fromfile(path)
     assert 'model' in cfg and 'train_dataloader' in cfg
+
+
+def test_model_index_lists_existing_metafiles_and_configs():
+    import yaml
+    with open(osp.join(ROOT, 'model-index.yml')) as f:
+        metafiles = yaml.safe_load(f)['Import']
+    shipped_dirs = {
+        osp.relpath(osp.dirname(p), ROOT)
+        for p in SHIPPED if osp.basename(osp.dirname(p)) in (
+            'kd', 'dkd', 'dist', 'fitnets', 'unikd', 'mgkd')
+    }
+    assert {osp.dirname(m) for m in metafiles} == shipped_dirs
+    for metafile in metafiles:
+        with open(osp.join(ROOT, metafile)) as f:
+            models = yaml.safe_load(f)['Models']
+        listed = {m['Config'] for m in models}
+        on_disk = {
+            osp.relpath(p, ROOT)
+            for p in SHIPPED if osp.dirname(osp.relpath(p, ROOT)) ==
+            osp.dirname(metafile)
+        }
+        assert listed == on_disk, metafile
