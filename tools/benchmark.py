@@ -138,6 +138,8 @@ def run_training(args: argparse.Namespace, name: str, config: str,
         sys.executable, 'tools/train.py', config, '--work-dir', work_dir,
         '--cfg-options', f'randomness.seed={seed}',
         f'train_dataloader.dataset.indices={args.train_subset}',
+        # evaluate once, at the end: only the final accuracy is reported
+        f'train_cfg.val_interval={args.student_epochs}',
         *schedule_options(args, args.student_epochs), *extra
     ]  # in quick mode QUICK_DATA's subset overrides --train-subset
     print(f'\n[{name} / seed {seed}] $ {shlex.join(cmd)}', flush=True)
