@@ -86,7 +86,8 @@ def main() -> None:
     ckpt = train(args.config, distill_dir, args.student_epochs,
                  f'model.teacher_ckpt={TEACHER_CKPT}',
                  f'train_cfg.max_epochs={args.student_epochs}',
-                 f'param_scheduler.end={args.student_epochs}')
+                 f'param_scheduler.end={args.student_epochs}',
+                 f'train_cfg.val_interval={args.student_epochs}')
     student_ckpt = osp.join('checkpoints', f'{name}_student.pth')
     run_tool('model_converters/export_student.py', ckpt, student_ckpt)
 
