@@ -273,8 +273,21 @@ def markdown(protocol: dict, summary: dict, checks: List[str]) -> str:
             f'{s["sec_per_iter"]:.4f} | {s.get("time_vs_kd", 1):.2f}× | '
             f'{s["peak_memory_mb"]:.0f} | {s.get("memory_vs_kd", 1):.2f}× | '
             f'{s["training_only_params"]:,} |')
-    lines += ['', '## Targets', '', *checks, '',
-              '![accuracy and cost](benchmark.png)', '']
+    memory_note = (
+        'Peak memory on CPU is the training process\'s peak RSS, which '
+        'includes the framework (torch, MMEngine, MMPretrain, MMRazor) and '
+        'the dataset; the models themselves are a small part of it. ' if
+        protocol['device'] == 'cpu' else '')
+    lines += [
+        '', 's/iter is the median of MMEngine\'s logged iteration time '
+        '(data included) over all logged iterations after the first, '
+        'median over seeds. ' + memory_note + 'Training-only parameters are '
+        'those of the distiller (connectors, distribution heads, MGKD '
+        'analyser and encoders), none of which the exported student '
+        'keeps. FLOPs of one step by part: '
+        '[step_flops.md](step_flops.md).', '', '## Targets', '', *checks,
+        '', '![accuracy and cost](benchmark.png)', ''
+    ]
     return '\n'.join(lines)
 
 
