@@ -30,7 +30,7 @@ def test_inherit_with_package_path_from_another_project(tmp_path):
                      'train_cfg = dict(max_epochs=1)\n')
     cfg = Config.fromfile(str(child))
     assert cfg.train_cfg.max_epochs == 1
-    assert cfg.model.type == 'SingleTeacherDistill'
+    assert cfg.model.type == 'StrictTeacherDistill'
     assert cfg.model.distiller.distill_losses.loss_kl.tau == 4
 
 
