@@ -31,7 +31,7 @@ model = dict(
                     num_classes=10)
             ]),
         distill_losses=dict(
-            loss_unikd=dict(type='UniKDDistributionLoss', tau=4.0)),
+            loss_unikd=dict(type='UniKDDistributionLoss', tau=1.0)),
         loss_forward_mappings=dict(
             loss_unikd=dict(
                 s_dist=dict(
