@@ -4,6 +4,7 @@ import os.path as osp
 
 import pytest
 import torch
+from helpers import ROOT
 from mmengine.config import Config
 from mmengine.hub import get_model
 from mmengine.registry import HOOKS
@@ -13,7 +14,6 @@ from mmpretrain.structures import DataSample
 from mmrazor.registry import MODELS
 from mmrazor_unified.models.heads import MGKDAnalyser
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 MGKD = osp.join(ROOT, 'configs', 'mgkd')
 FM = 'resnet18-w16_resnet18-w4_1xb128_fashion-mnist-10k'
 C100 = 'resnet50_resnet18_8xb16_cifar100'

@@ -11,7 +11,7 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper
-from helpers import tiny_classifier
+from helpers import ROOT, tiny_classifier
 
 import mmrazor_unified  # noqa: F401  (compat layer + registration first)
 from mmpretrain.structures import DataSample
@@ -19,8 +19,6 @@ from mmrazor.registry import MODELS
 from mmrazor_unified.models.heads import MGKDAnalyser
 from mmrazor_unified.utils.export import student_state_dict
 
-ROOT = osp.dirname(
-    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 DISTILLER_BASE = osp.join(ROOT, 'configs', 'mgkd', '_base_',
                           'mgkd_distiller.py')
 
