@@ -55,6 +55,8 @@ ANALYSER_CONFIG = ('configs/mgkd/'
                    'mgkd_analyser_resnet18-w16_1xb128_fashion-mnist.py')
 ANALYSER_CKPT = 'checkpoints/mgkd_analyser_resnet18-w16_fashion-mnist.pth'
 ANALYSER_KEY = 'model.distiller.connectors.mgkd_analyser.checkpoint'
+# MMEngine logs the mean iteration time of every LOG_INTERVAL iterations
+LOG_INTERVAL = 10
 
 
 def parse_args() -> argparse.Namespace:
@@ -140,6 +142,7 @@ def run_training(args: argparse.Namespace, name: str, config: str,
         f'train_dataloader.dataset.indices={args.train_subset}',
         # evaluate once, at the end: only the final accuracy is reported
         f'train_cfg.val_interval={args.student_epochs}',
+        f'default_hooks.logger.interval={LOG_INTERVAL}',
         *schedule_options(args, args.student_epochs), *extra
     ]  # in quick mode QUICK_DATA's subset overrides --train-subset
     print(f'\n[{name} / seed {seed}] $ {shlex.join(cmd)}', flush=True)
@@ -154,7 +157,18 @@ def run_training(args: argparse.Namespace, name: str, config: str,
                                 stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f'{name} (seed {seed}) failed; see {log_path}')
+        with open(log_path) as log:
+            errors = [line.strip() for line in log
+                      if line.startswith('FloatingPointError: Non-finite')]
+        if not errors:
+            raise RuntimeError(f'{name} (seed {seed}) failed; see {log_path}')
+        # NonFiniteLossHook stopped it: a result of the method, not a crash
+        print(f'[{name} / seed {seed}] diverged: {errors[-1]}', flush=True)
+        reason = errors[-1].split(': ', 1)[1].split('. ')[0]
+        result = dict(diverged=reason)
+        with open(result_file, 'w') as f:
+            json.dump(result, f, indent=2)
+        return result
     scalars = latest_scalars(work_dir)
     train_log = [s for s in scalars if 'loss' in s]
     val_log = [s for s in scalars if 'accuracy/top1' in s]
@@ -182,10 +196,20 @@ def mean_std(values: List[float]) -> Dict[str, float]:
 
 
 def summarise(runs: Dict[str, List[dict]], teacher_top1: float) -> dict:
-    """Per-method means and the comparisons the table reports."""
+    """Per-method means and the comparisons the table reports.
+
+    Accuracy and cost are over the seeds that finished; seeds stopped by a
+    non-finite loss are counted in ``diverged``. A method with no finished
+    seed is left out (the report lists every diverged seed).
+    """
     summary = {}
-    for name, results in runs.items():
+    for name, all_results in runs.items():
+        results = [r for r in all_results if 'diverged' not in r]
+        if not results:
+            continue
         summary[name] = dict(
+            seeds=len(all_results),
+            diverged=len(all_results) - len(results),
             top1=mean_std([r['top1'] for r in results]),
             sec_per_iter=statistics.median(r['sec_per_iter']
                                            for r in results),
@@ -241,7 +265,8 @@ def target_checks(summary: dict) -> List[str]:
     return lines
 
 
-def markdown(protocol: dict, summary: dict, checks: List[str]) -> str:
+def markdown(protocol: dict, runs: Dict[str, List[dict]], summary: dict,
+             checks: List[str]) -> str:
     """The results table with the protocol and the command."""
     unit = 'MiB peak RSS' if protocol['device'] == 'cpu' else 'MiB CUDA peak'
     lines = [
@@ -260,14 +285,16 @@ def markdown(protocol: dict, summary: dict, checks: List[str]) -> str:
         f'seeds {protocol["seeds"]}; top-1 on the 10k test images',
         '- identical schedule, batch size and data order for every method',
         '',
-        f'| method | top-1 (%) | gain vs student | gap closed | s/iter '
-        f'(median) | vs KD | {unit} | vs KD | training-only params |',
-        '|---|---|---|---|---|---|---|---|---|',
+        f'| method | seeds finished | top-1 (%) | gain vs student | gap '
+        f'closed | s/iter (median) | vs KD | {unit} | vs KD | '
+        'training-only params |',
+        '|---|---|---|---|---|---|---|---|---|---|',
     ]
     for name, s in summary.items():
         gap = s.get('gap_closed')
         lines.append(
-            f'| {name} | {s["top1"]["mean"]:.2f} ± {s["top1"]["std"]:.2f} | '
+            f'| {name} | {s["seeds"] - s["diverged"]}/{s["seeds"]} | '
+            f'{s["top1"]["mean"]:.2f} ± {s["top1"]["std"]:.2f} | '
             f'{s.get("gain_over_student", 0):+.2f} | '
             f'{"-" if gap is None else f"{100 * gap:.0f} %"} | '
             f'{s["sec_per_iter"]:.4f} | {s.get("time_vs_kd", 1):.2f}× | '
@@ -279,16 +306,33 @@ def markdown(protocol: dict, summary: dict, checks: List[str]) -> str:
         'the dataset; the models themselves are a small part of it. ' if
         protocol['device'] == 'cpu' else '')
     lines += [
-        '', 's/iter is the median of MMEngine\'s logged iteration time '
-        '(data included) over all logged iterations after the first, '
-        'median over seeds. ' + memory_note + 'Training-only parameters are '
-        'those of the distiller (connectors, distribution heads, MGKD '
-        'analyser and encoders), none of which the exported student '
-        'keeps. FLOPs of one step by part: '
-        '[step_flops.md](step_flops.md).', '', '## Targets', '', *checks,
+        '', 's/iter: MMEngine logs the mean iteration time (data included) '
+        f'of every {LOG_INTERVAL} iterations; the table gives the median of '
+        'these logs (the first skipped), median over seeds. ' + memory_note +
+        'Training-only parameters are those of the distiller (connectors, '
+        'distribution heads, MGKD analyser and encoders), none of which the '
+        'exported student keeps. Top-1 and costs are over the seeds that '
+        'finished. FLOPs and model-only time of one step (no data pipeline '
+        'or runner; configs interleaved), by part: '
+        '[step_cost.md](step_cost.md).', '',
+        *diverged_lines(protocol['seeds'], runs), '## Targets', '', *checks,
         '', '![accuracy and cost](benchmark.png)', ''
     ]
     return '\n'.join(lines)
+
+
+def diverged_lines(seeds: List[int],
+                   runs: Dict[str, List[dict]]) -> List[str]:
+    """Markdown lines naming the seeds stopped by a non-finite loss."""
+    lines = [
+        f'- {name}, seed {seed}: {result["diverged"]}'
+        for name, results in runs.items()
+        for seed, result in zip(seeds, results) if 'diverged' in result
+    ]
+    if not lines:
+        return []
+    return ['Seeds stopped by `NonFiniteLossHook` (left out of the means):',
+            '', *lines, '']
 
 
 def plot(summary: dict, path: str) -> None:
@@ -350,7 +394,7 @@ def prepare_analyser(args: argparse.Namespace, teacher: str) -> str:
 def main() -> None:
     args = parse_args()
     os.chdir(ROOT)
-    command = 'python tools/benchmark.py ' + shlex.join(sys.argv[1:])
+    command = shlex.join(['python', 'tools/benchmark.py', *sys.argv[1:]])
     methods = [(n, c) for n, c in METHODS
                if args.methods is None or n in args.methods]
     unknown = set(args.methods or []) - {n for n, _ in METHODS}
@@ -395,9 +439,9 @@ def main() -> None:
         json.dump(dict(protocol=protocol, runs=runs, summary=summary,
                        targets=checks), f, indent=2)
     with open(osp.join(args.out_dir, 'benchmark.md'), 'w') as f:
-        f.write(markdown(protocol, summary, checks))
+        f.write(markdown(protocol, runs, summary, checks))
     plot(summary, osp.join(args.out_dir, 'benchmark.png'))
-    print('\n' + markdown(protocol, summary, checks))
+    print('\n' + markdown(protocol, runs, summary, checks))
 
 
 if __name__ == '__main__':

@@ -15,10 +15,14 @@ train_pipeline = [
 ]
 test_pipeline = [dict(type='PackInputs')]
 
+# Data is loaded in the training process: a 28x28 batch takes ~10 ms to
+# prepare, while handing it over from a worker process costs ~100 ms on CPU
+# (one shared-memory file descriptor per sample tensor) and the worker competes
+# with training for the cores (measured with cProfile on 2 CPU cores).
 train_dataloader = dict(
     batch_size=128,
-    num_workers=1,
-    persistent_workers=True,
+    num_workers=0,
+    persistent_workers=False,
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
@@ -28,8 +32,8 @@ train_dataloader = dict(
 )
 val_dataloader = dict(
     batch_size=256,
-    num_workers=1,
-    persistent_workers=True,
+    num_workers=0,
+    persistent_workers=False,
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
