@@ -1,9 +1,10 @@
 # UniKD + DKD on CIFAR-100: ResNet_CIFAR-50 -> ResNet_CIFAR-18 (MMPretrain).
-# Student stages layer2..layer4 (128, 256, 512 channels at 16, 8, 4) are
-# fused into a 16x16 map with the channels of the teacher's layer2 (512).
+# The UniKD parts of the pair are in
+# ./_base_/unikd_resnet50_resnet18_cifar100.py.
 # DKD as its authors ran it on CIFAR: tau 4, beta 8, 20 warm-up epochs.
 _base_ = [
     './_base_/unikd_distiller.py',
+    './_base_/unikd_resnet50_resnet18_cifar100.py',
     'mmpretrain::_base_/datasets/cifar100_bs16.py',
     'mmpretrain::_base_/schedules/cifar10_bs128.py',
     '../_base_/default_runtime.py'
@@ -23,29 +24,9 @@ model = dict(
         cfg_path='mmrazor_unified::cifar100/resnet50_8xb16_cifar100.py'),
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
-        student_recorders=dict(
-            stages=dict(sources=[
-                'backbone.layer2', 'backbone.layer3', 'backbone.layer4'
-            ])),
-        teacher_recorders=dict(stage=dict(source='backbone.layer2')),
-        connectors=dict(
-            s_unikd=[
-                dict(
-                    type='UniKDFusionConnector',
-                    in_channels=[128, 256, 512],
-                    out_channels=512,
-                    mid_channels=128),
-                dict(
-                    type='UniKDDistributionHead',
-                    in_channels=512,
-                    num_classes=100)
-            ],
-            t_unikd=[
-                dict(
-                    type='UniKDDistributionHead',
-                    in_channels=512,
-                    num_classes=100)
-            ])))
+        student_recorders={{_base_.unikd_student_recorders}},
+        teacher_recorders={{_base_.unikd_teacher_recorders}},
+        connectors={{_base_.unikd_connectors}}))
 
 custom_hooks = [
     dict(

@@ -10,5 +10,5 @@ model = dict(
         loss_forward_mappings=dict(
             loss_logits=dict(
                 _delete_=True,
-                preds_S=dict(from_student=True, recorder='logits'),
-                preds_T=dict(from_student=False, recorder='logits')))))
+                preds_S=dict(from_student=True, recorder='fc'),
+                preds_T=dict(from_student=False, recorder='fc')))))

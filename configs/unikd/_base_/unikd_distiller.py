@@ -9,13 +9,17 @@
 #   distiller.teacher_recorders.stage.source (teacher stage module),
 #   distiller.connectors.s_unikd (fusion in/out channels, head channels and
 #   classes) and distiller.connectors.t_unikd (teacher head).
+# Pair configs usually take these parts from a `_base_/unikd_<pair>.py` of
+# plain variables (`{{_base_.unikd_connectors}}` etc.), shared with the MGKD
+# configs of the same pair.
 # The fused map comes out at the shallowest fused student stage's resolution
 # with the channels of the teacher stage at that level, which the teacher
 # recorder picks. The placeholders below fit ResNet-style students
 # (layer1..layer4) on 10 classes.
 # Concrete configs also set `val_cfg` to MMRazor's
-# SingleTeacherDistillValLoop (schedule bases define `val_cfg` too, and MMEngine
-# forbids the same key in two bases).
+# SingleTeacherDistillValLoop (schedule bases define `val_cfg` too, and
+# MMEngine forbids the same key in two bases).
+_base_ = ['./unikd_loss.py']
 custom_imports = dict(imports=['mmrazor_unified'], allow_failed_imports=False)
 
 model = dict(
@@ -34,11 +38,11 @@ model = dict(
                     'backbone.layer1', 'backbone.layer2', 'backbone.layer3',
                     'backbone.layer4'
                 ]),
-            logits=dict(type='ModuleOutputs', source='head.fc'),
+            fc=dict(type='ModuleOutputs', source='head.fc'),
             gt_labels=dict(type='ModuleInputs', source='head.loss_module')),
         teacher_recorders=dict(
             stage=dict(type='ModuleOutputs', source='backbone.layer4'),
-            logits=dict(type='ModuleOutputs', source='head.fc')),
+            fc=dict(type='ModuleOutputs', source='head.fc')),
         connectors=dict(
             # student: fused stages -> Gaussian over the class logits
             s_unikd=[
@@ -60,14 +64,7 @@ model = dict(
                     num_classes=10)
             ]),
         distill_losses=dict(
-            # tau 1, as the authors ran it next to DKD (they used 4 next to
-            # their logit KD; on our tiny Fashion-MNIST student tau 4 diverged)
-            loss_unikd=dict(
-                type='UniKDDistributionLoss',
-                tau=1.0,
-                loss_weight=1.0,
-                consistency_weight=1.0,
-                mode='sample'),
+            loss_unikd={{_base_.unikd_loss}},
             loss_logits=dict(
                 type='DKDLoss',
                 tau=4.0,
@@ -76,18 +73,10 @@ model = dict(
                 loss_weight=1.0,
                 reduction='batchmean')),
         loss_forward_mappings=dict(
-            loss_unikd=dict(
-                s_dist=dict(
-                    from_student=True, recorder='stages',
-                    connector='s_unikd'),
-                t_dist=dict(
-                    from_student=False, recorder='stage',
-                    connector='t_unikd'),
-                s_logits=dict(from_student=True, recorder='logits'),
-                t_logits=dict(from_student=False, recorder='logits')),
+            loss_unikd={{_base_.unikd_loss_mapping}},
             loss_logits=dict(
-                preds_S=dict(from_student=True, recorder='logits'),
-                preds_T=dict(from_student=False, recorder='logits'),
+                preds_S=dict(from_student=True, recorder='fc'),
+                preds_T=dict(from_student=False, recorder='fc'),
                 gt_labels=dict(
                     recorder='gt_labels', from_student=True, data_idx=1)))))
 
