@@ -1,0 +1,43 @@
+"""tools/analysis_tools/step_cost.py: one row per config, costs by part."""
+import torch
+from mmengine.config import Config
+from helpers import ROOT, run_tool
+
+from mmrazor_unified.models.heads import MGKDAnalyser
+
+MGKD_DISTILLER = f'{ROOT}/configs/mgkd/_base_/mgkd_distiller.py'
+
+
+def test_step_cost_table(tmp_path):
+    # any analyser of the teacher's shape will do: costs ignore weights
+    branches = Config.fromfile(MGKD_DISTILLER).mgkd_branches
+    analyser = MGKDAnalyser(128, 10, branches)
+    analyser_ckpt = tmp_path / 'analyser.pth'
+    torch.save(
+        dict(state_dict={
+            f'analyser.{k}': v
+            for k, v in analyser.state_dict().items()
+        }), analyser_ckpt)
+    out = tmp_path / 'step_cost.md'
+    run_tool('analysis_tools/step_cost.py', '--batch-size', '4', '--rounds',
+             '1', '--warmup', '0', '--analyser-ckpt', str(analyser_ckpt),
+             '--out', str(out))
+
+    rows = {}
+    for line in out.read_text().splitlines():
+        if line.startswith('| ') and not line.startswith('| method'):
+            cells = [c.strip() for c in line.strip('|').split('|')]
+            rows[cells[0]] = cells
+    assert list(rows) == [
+        'KD', 'DKD', 'FitNets + KD', 'DIST', 'UniKD + KD', 'UniKD + DKD',
+        'MGKD + KD', 'MGKD + UniKD'
+    ]
+    # columns: name, GFLOP, vs KD, teacher, student, connectors, ms, vs KD
+    assert rows['KD'][2] == '1.00×' and rows['KD'][7] == '1.00×'
+    assert rows['KD'][5] == '-'
+    # UniKD's fusion connector adds work on top of the same two models
+    assert float(rows['UniKD + DKD'][1]) > float(rows['KD'][1])
+    assert rows['UniKD + DKD'][3:5] == rows['KD'][3:5]
+    assert 's_unikd' in rows['UniKD + DKD'][5]
+    assert 'mgkd_analyser' in rows['MGKD + UniKD'][5]
+    assert float(rows['UniKD + DKD'][6]) > 0
