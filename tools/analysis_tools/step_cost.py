@@ -20,6 +20,7 @@ the same shape given with ``--analyser-ckpt``. Writes a Markdown table
 import argparse
 import os.path as osp
 import statistics
+import sys
 import time
 from collections import defaultdict
 from typing import Dict, List, Optional
@@ -33,18 +34,12 @@ import mmrazor_unified  # noqa: F401  (compat layer + registration first)
 from mmpretrain.structures import DataSample
 from mmrazor.registry import MODELS
 
-TAIL = 'resnet18-w16_resnet18-w4_1xb128_fashion-mnist-10k.py'
-CONFIGS = {
-    'KD': f'configs/kd/kd_logits_{TAIL}',
-    'DKD': f'configs/dkd/dkd_logits_{TAIL}',
-    'FitNets + KD': f'configs/fitnets/fitnets_kd_{TAIL}',
-    'DIST': f'configs/dist/dist_logits_{TAIL}',
-    'UniKD + KD': f'configs/unikd/unikd_kd_{TAIL}',
-    'UniKD + DKD': f'configs/unikd/unikd_dkd_{TAIL}',
-    'MGKD + KD': f'configs/mgkd/mgkd_kd_{TAIL}',
-    'MGKD + UniKD': f'configs/mgkd/mgkd_unikd_{TAIL}',
-}
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+# the benchmark's distillers (its method list, without the student alone)
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from benchmark import METHODS, STUDENT  # noqa: E402
+from run_demo import ROOT  # noqa: E402
+
+CONFIGS = {name: config for name, config in METHODS if name != STUDENT}
 
 
 def build(config: str, analyser_ckpt: Optional[str] = None) -> nn.Module:
