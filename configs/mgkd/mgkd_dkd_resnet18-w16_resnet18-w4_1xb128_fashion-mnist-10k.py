@@ -1,6 +1,7 @@
 # MGKD on the DKD host: CE + MMRazor's DKDLoss + KD(tau=4) against the stable
 # excitation target + granularity losses (feature/other hosts: ce 1, div 1).
-# DKD settings of its CIFAR-100 recipe (tau 4, alpha 1, beta 8, warm-up).
+# DKD settings as in configs/dkd/ for this pair (tau 4, alpha 1, beta 2,
+# warm-up).
 _base_ = ['./_base_/mgkd_resnet18-w16_resnet18-w4_fashion-mnist-10k.py']
 
 model = dict(
@@ -12,7 +13,7 @@ model = dict(
                 type='DKDLoss',
                 tau=4,
                 alpha=1,
-                beta=8,
+                beta=2,
                 reduction='batchmean',
                 loss_weight=1)),
         loss_forward_mappings=dict(

@@ -21,7 +21,9 @@ model = dict(
     distiller=dict(
         student_recorders={{_base_.unikd_student_recorders}},
         teacher_recorders={{_base_.unikd_teacher_recorders}},
-        connectors={{_base_.unikd_connectors}}))
+        connectors={{_base_.unikd_connectors}},
+        # DKD as in configs/dkd/ for this pair: beta 2 for 10 classes
+        distill_losses=dict(loss_logits=dict(beta=2.0))))
 
 # report the teacher's accuracy next to the student's
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
