@@ -27,7 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -189,6 +189,25 @@ def run_training(args: argparse.Namespace, name: str, config: str,
     return result
 
 
+def run_order(methods: Sequence[Tuple[str, str]],
+              seeds: Sequence[int]) -> List[Tuple[int, str, str]]:
+    """``(seed, name, config)`` in running order.
+
+    Seed by seed, every method within a seed, and the method list rotated
+    from one seed to the next, so that each method runs early, in the middle
+    and late (with 3 seeds) and no method always follows the same one (e.g.
+    the light student-alone run): drifts of the machine's speed spread over
+    all methods. On a shared 2-core machine the s/iter of one config varied
+    by up to ~40 % from run to run.
+    """
+    order = []
+    for i, seed in enumerate(seeds):
+        shift = i * len(methods) // len(seeds)
+        rotated = list(methods[shift:]) + list(methods[:shift])
+        order += [(seed, name, config) for name, config in rotated]
+    return order
+
+
 def mean_std(values: List[float]) -> Dict[str, float]:
     return dict(
         mean=statistics.mean(values),
@@ -284,6 +303,9 @@ def markdown(protocol: dict, runs: Dict[str, List[dict]], summary: dict,
         f'epochs on the first {protocol["train_subset"]} training images, '
         f'seeds {protocol["seeds"]}; top-1 on the 10k test images',
         '- identical schedule, batch size and data order for every method',
+        '- runs go seed by seed, the method order rotated from seed to '
+        'seed, so that drifts of the machine\'s speed spread over all '
+        'methods',
         '',
         f'| method | seeds finished | top-1 (%) | gain vs student | gap '
         f'closed | s/iter (median) | vs KD | {unit} | vs KD | '
@@ -409,15 +431,12 @@ def main() -> None:
     if any(n.startswith('MGKD') for n, _ in methods):
         analyser = prepare_analyser(args, teacher)
 
-    runs: Dict[str, List[dict]] = {}
-    for name, config in methods:
+    runs: Dict[str, List[dict]] = {name: [] for name, _ in methods}
+    for seed, name, config in run_order(methods, args.seeds):
         extra = [] if name == STUDENT else [f'model.teacher_ckpt={teacher}']
         if name.startswith('MGKD'):
             extra.append(f'{ANALYSER_KEY}={analyser}')
-        runs[name] = [
-            run_training(args, name, config, seed, extra)
-            for seed in args.seeds
-        ]
+        runs[name].append(run_training(args, name, config, seed, extra))
 
     summary = summarise(runs, teacher_top1)
     checks = target_checks(summary)

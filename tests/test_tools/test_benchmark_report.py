@@ -1,4 +1,4 @@
-"""tools/benchmark.py's report: diverged seeds are counted, not averaged."""
+"""tools/benchmark.py: run order; diverged seeds counted, not averaged."""
 import os.path as osp
 import sys
 
@@ -39,3 +39,18 @@ def test_diverged_seed_is_left_out_and_reported():
     assert '- MGKD + UniKD, seed 0: loss = inf' in text
     assert '- MGKD + UniKD, seed 1: loss = inf' in text
     assert '| MGKD + UniKD |' not in text
+
+
+def test_run_order_rotates_methods_across_seeds():
+    methods = [(f'm{i}', f'c{i}') for i in range(9)]
+    order = benchmark.run_order(methods, [0, 1, 2])
+    # every (seed, method) once, seed by seed
+    assert sorted((s, n) for s, n, _ in order) == sorted(
+        (s, n) for s in (0, 1, 2) for n, _ in methods)
+    assert [s for s, _, _ in order] == [0] * 9 + [1] * 9 + [2] * 9
+    assert all(c == 'c' + n[1:] for _, n, c in order)
+    # each method runs at three different places within its seed
+    for name, _ in methods:
+        places = {i % 9 for i, (_, n, _) in enumerate(order) if n == name}
+        assert len(places) == 3
+    assert [n for _, n, _ in order[9:12]] == ['m3', 'm4', 'm5']
