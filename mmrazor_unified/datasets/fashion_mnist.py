@@ -1,6 +1,6 @@
 import os.path as osp
 import struct
-from typing import List
+from typing import List, Optional, Sequence
 
 from mmpretrain.datasets import FashionMNIST
 from mmrazor.registry import DATASETS
@@ -53,14 +53,39 @@ class LocalFashionMNIST(FashionMNIST):
     and how to prepare the data, instead of an attempted download or a
     reshape error.
 
+    Examples:
+        >>> # a held-out split: training images 50k-60k, for validation
+        >>> val_dataset = dict(type='mmrazor.LocalFashionMNIST',
+        ...     data_root='data/fashion_mnist', test_mode=False,
+        ...     index_range=(50000, 60000))
+
     Args:
         data_root (str): Directory with the four unzipped ``*-ubyte`` files.
+        index_range (Sequence[int], optional): ``(start, stop)``: keep the
+            images ``start <= i < stop`` of the split (a contiguous
+            ``indices``, short enough for ``--cfg-options``). Not together
+            with ``indices``. Defaults to None (all images).
         **kwargs: Other arguments of :class:`mmpretrain.datasets.FashionMNIST`
             (``test_mode=True`` selects the test files).
     """
 
-    def __init__(self, data_root: str = '', **kwargs) -> None:
+    def __init__(self,
+                 data_root: str = '',
+                 index_range: Optional[Sequence[int]] = None,
+                 **kwargs) -> None:
         kwargs.setdefault('download', False)
+        if index_range is not None:
+            if kwargs.get('indices') is not None:
+                raise ValueError(
+                    'Give `index_range` or `indices`, not both: got '
+                    f'index_range={index_range!r}, '
+                    f'indices={kwargs["indices"]!r}.')
+            if (len(index_range) != 2
+                    or not 0 <= index_range[0] < index_range[1]):
+                raise ValueError('`index_range` must be (start, stop) with '
+                                 f'0 <= start < stop, got {index_range!r}.')
+            kwargs['indices'] = list(range(*index_range))
+        self.index_range = index_range
         super().__init__(data_root=data_root, **kwargs)
 
     def load_data_list(self) -> List[dict]:
@@ -78,6 +103,10 @@ class LocalFashionMNIST(FashionMNIST):
         if num_images != num_labels:
             raise ValueError(f'{paths[0]} holds {num_images} images but '
                              f'{paths[1]} {num_labels} labels.')
+        if self.index_range is not None and self.index_range[1] > num_images:
+            raise ValueError(
+                f'`index_range` {tuple(self.index_range)} exceeds the split: '
+                f'{paths[0]} holds {num_images} images.')
         return super().load_data_list()
 
     def _check_exists(self) -> bool:

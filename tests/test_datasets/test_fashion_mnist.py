@@ -36,3 +36,22 @@ def test_truncated_file_is_reported(tmp_path, small_data, size):
         f.truncate(size)
     with pytest.raises(ValueError, match=FILES[0]):
         LocalFashionMNIST(data_root=str(tmp_path))
+
+
+def test_index_range_selects_a_contiguous_block(small_data):
+    full = LocalFashionMNIST(data_root=DATA_ROOT)
+    block = LocalFashionMNIST(
+        data_root=DATA_ROOT, index_range=(59990, 60000))
+    assert len(block) == 10
+    assert block.get_gt_labels().tolist() == \
+        full.get_gt_labels()[59990:].tolist()
+
+
+@pytest.mark.parametrize('kwargs, message', [
+    (dict(index_range=(10, 5)), '0 <= start < stop'),
+    (dict(index_range=(0, 5), indices=5), 'not both'),
+    (dict(index_range=(59990, 60010)), 'exceeds the split'),
+])
+def test_bad_index_range_is_reported(small_data, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        LocalFashionMNIST(data_root=DATA_ROOT, **kwargs)
