@@ -3,7 +3,6 @@ from typing import Dict, NamedTuple, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
-from mmengine.model import normal_init
 from mmrazor.models.architectures.connectors.base_connector import \
     BaseConnector
 from mmrazor.registry import MODELS
@@ -38,18 +37,18 @@ class UniKDDistributionHead(BaseConnector):
     ``mean + exp(0.5 * log_var) * eps`` with ``eps ~ N(0, I)``; otherwise it
     is the mean. Everything is computed in float32, also under autocast.
 
-    Weights are initialised in ``__init__`` because MMRazor's distiller never
-    calls ``init_weights`` on connectors: the mean layer like MMPretrain's
-    ``LinearClsHead`` (normal, std 0.01, bias 0); the log-variance layer
-    with normal std 0.01 and bias 0, so the initial standard deviation is
-    about 1 for every class (log-variance about 0).
+    The two layers keep PyTorch's default initialisation, as in the authors'
+    code (MMRazor never calls ``init_weights`` on connectors, so nothing
+    else would be applied anyway).
 
     Args:
         in_channels (int): Channels C of the input feature.
         num_classes (int): Number of classes K; must equal the models'.
         sample (bool): Whether to sample in training mode. Defaults to True.
-        log_var_range (tuple[float, float]): Range the log-variance is
-            clamped to. Defaults to (-10., 10.).
+        log_var_range (tuple[float, float], optional): Range the
+            log-variance is clamped to, so that ``exp`` stays finite. None
+            disables the clamp (the authors' code has none). Defaults to
+            (-10., 10.).
         init_cfg (dict, optional): Kept for the ``BaseConnector`` interface;
             note that MMRazor does not apply it to connectors.
     """
@@ -58,23 +57,24 @@ class UniKDDistributionHead(BaseConnector):
                  in_channels: int,
                  num_classes: int,
                  sample: bool = True,
-                 log_var_range: Tuple[float, float] = (-10., 10.),
+                 log_var_range: Optional[Tuple[float, float]] = (-10., 10.),
                  init_cfg: Optional[Dict] = None) -> None:
         super().__init__(init_cfg)
         check_positive_int(in_channels, 'in_channels')
         check_positive_int(num_classes, 'num_classes')
-        if len(log_var_range) != 2 or log_var_range[0] >= log_var_range[1]:
-            raise ValueError('`log_var_range` must be (low, high) with low < '
-                             f'high, got {log_var_range!r}.')
+        if log_var_range is not None and (len(log_var_range) != 2
+                                          or log_var_range[0]
+                                          >= log_var_range[1]):
+            raise ValueError('`log_var_range` must be None or (low, high) '
+                             f'with low < high, got {log_var_range!r}.')
         self.in_channels = in_channels
         self.num_classes = num_classes
         self.sample = sample
-        self.log_var_range = tuple(float(v) for v in log_var_range)
+        self.log_var_range = None if log_var_range is None else tuple(
+            float(v) for v in log_var_range)
 
         self.mean_fc = nn.Linear(in_channels, num_classes)
         self.log_var_fc = nn.Linear(in_channels, num_classes)
-        normal_init(self.mean_fc, std=0.01)
-        normal_init(self.log_var_fc, std=0.01)
 
     def _pool(
             self, feature: Union[torch.Tensor,
@@ -113,7 +113,9 @@ class UniKDDistributionHead(BaseConnector):
                 device_type=self.mean_fc.weight.device.type, enabled=False):
             x = self._pool(feature)
             mean = self.mean_fc(x)
-            log_var = self.log_var_fc(x).clamp(*self.log_var_range)
+            log_var = self.log_var_fc(x)
+            if self.log_var_range is not None:
+                log_var = log_var.clamp(*self.log_var_range)
             if self.training and self.sample:
                 std = torch.exp(0.5 * log_var)
                 sample = mean + std * torch.randn_like(std)

@@ -62,10 +62,12 @@ class UniKDDistributionLoss(nn.Module):
     the temperature does not enter it and the consistency terms then use the
     means). All computations run in float32, also under autocast.
 
-    The teacher distribution is detached in the feature term by default
-    (``detach_teacher_dist=True``): it is the target there, so the teacher's
-    distribution head is trained only to agree with the teacher's own logits
-    and is not pulled towards the student. The sources leave this open.
+    Gradient flow follows the authors' code by default: the teacher's
+    distribution is *not* detached in the feature term, so the teacher's
+    (trainable) distribution head learns from the feature KL as well as from
+    its own consistency term, and the student's logits are not detached in
+    the student's consistency term. Both are switches
+    (``detach_teacher_dist``, ``detach_student_logits``).
 
     Args:
         tau (float): Temperature T of the KL terms. Defaults to 4.0.
@@ -77,7 +79,9 @@ class UniKDDistributionLoss(nn.Module):
             detached in its consistency term. Defaults to False (the authors'
             code lets gradients reach them).
         detach_teacher_dist (bool): Whether the teacher distribution is
-            detached in the feature term. Defaults to True.
+            detached in the feature term, so that the teacher's head learns
+            from its consistency term only. Defaults to False (the authors'
+            code lets gradients reach it).
     """
 
     modes = ('sample', 'gaussian')
@@ -88,7 +92,7 @@ class UniKDDistributionLoss(nn.Module):
                  consistency_weight: float = 1.0,
                  mode: str = 'sample',
                  detach_student_logits: bool = False,
-                 detach_teacher_dist: bool = True) -> None:
+                 detach_teacher_dist: bool = False) -> None:
         super().__init__()
         if mode not in self.modes:
             raise ValueError(

@@ -1,11 +1,12 @@
 """A recorder of the outputs of several modules at once."""
-import difflib
 from functools import partial
 from typing import Any, List, Optional, Sequence, Tuple
 
 from mmrazor.models.task_modules.recorder.base_recorder import BaseRecorder
 from mmrazor.registry import TASK_UTILS
 from torch import nn
+
+from .module_lookup import get_submodule
 
 
 @TASK_UTILS.register_module()
@@ -54,19 +55,14 @@ class MultiModuleOutputsRecorder(BaseRecorder):
         """
         if model is None:
             raise ValueError(f'{type(self).__name__} needs a model.')
-        modules = dict(model.named_modules())
-        for source in self.sources:
-            if source not in modules:
-                close = difflib.get_close_matches(
-                    source, list(modules), n=5, cutoff=0.)
-                raise ValueError(
-                    f'`sources` entry {source!r} names no module of '
-                    f'{type(model).__name__}; closest module names: {close}.')
+        modules = [
+            get_submodule(model, source, 'sources') for source in self.sources
+        ]
         for handle in self._handles:  # re-initialisation: drop old hooks
             handle.remove()
         self._handles = [
-            modules[source].register_forward_hook(partial(self._hook, i))
-            for i, source in enumerate(self.sources)
+            module.register_forward_hook(partial(self._hook, i))
+            for i, module in enumerate(modules)
         ]
 
     def _hook(self, index: int, module: nn.Module, inputs: Tuple,

@@ -28,23 +28,25 @@ def _algorithm_cfg(teacher_classes=10):
                 gt_labels=dict(type='ModuleInputs',
                                source='head.loss_module')),
             teacher_recorders=dict(
-                feat=dict(type='ModuleOutputs', source='backbone.layer4'),
+                # stage 1 before its residual ReLU, as the authors
+                feat=dict(
+                    type='PreActivationOutputs', source='backbone.layer1.1'),
                 logits=dict(type='ModuleOutputs', source='head.fc')),
             connectors=dict(
                 s_unikd=[
                     dict(
                         type='UniKDFusionConnector',
                         in_channels=[4, 8, 16, 32],
-                        out_channels=64),
+                        out_channels=8),
                     dict(
                         type='UniKDDistributionHead',
-                        in_channels=64,
+                        in_channels=8,
                         num_classes=10),
                 ],
                 t_unikd=[
                     dict(
                         type='UniKDDistributionHead',
-                        in_channels=64,
+                        in_channels=8,
                         num_classes=10),
                 ]),
             distill_losses=dict(

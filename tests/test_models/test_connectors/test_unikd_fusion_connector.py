@@ -24,21 +24,34 @@ def _stages(num_stages, size, batch=2, pooled_last=False):
 
 @pytest.mark.parametrize('num_stages', [2, 3, 4, 5])
 @pytest.mark.parametrize('size', [28, 32, 224])
-def test_output_shape(num_stages, size):
-    conn = UniKDFusionConnector(CHANNELS[:num_stages], out_channels=6)
+@pytest.mark.parametrize('fuse_pooled', [True, False])
+def test_output_shape(num_stages, size, fuse_pooled):
+    conn = UniKDFusionConnector(
+        CHANNELS[:num_stages], out_channels=6, fuse_pooled=fuse_pooled)
     batch = 1 if size == 224 else 2
     out = conn(_stages(num_stages, size, batch=batch))
     assert out.shape == (batch, 6, size, size)
     assert conn.mid_channels == min(512, CHANNELS[num_stages - 1])
+    assert len(conn.laterals) == num_stages + fuse_pooled
+    assert len(conn.attentions) == num_stages + fuse_pooled - 1
 
 
 @pytest.mark.parametrize('size', [28, 32])
-def test_pooled_deepest_entry(size):
-    conn = UniKDFusionConnector(CHANNELS[:4], out_channels=5, mid_channels=8)
-    feats = _stages(4, size, pooled_last=True)
-    assert feats[-1].dim() == 2
-    out = conn(tuple(feats))
-    assert out.shape == (2, 5, size, size)
+def test_pooled_level_is_the_pooled_deepest_stage(size):
+    # fuse_pooled=True equals passing the pooled deepest stage as a 2-D
+    # entry to a connector with one more level and the same weights.
+    torch.manual_seed(0)
+    conn = UniKDFusionConnector(CHANNELS[:3], out_channels=5, mid_channels=8)
+    explicit = UniKDFusionConnector(
+        CHANNELS[:3] + CHANNELS[2:3],
+        out_channels=5,
+        mid_channels=8,
+        fuse_pooled=False)
+    explicit.load_state_dict(conn.state_dict())
+    feats = _stages(3, size)
+    pooled = feats[-1].mean(dim=(2, 3))  # (B, C)
+    assert torch.allclose(conn(feats), explicit(feats + [pooled]))
+    assert conn(feats).shape == (2, 5, size, size)
 
 
 def test_running_map_updated_at_every_level():
@@ -73,7 +86,8 @@ def test_input_errors():
 
 
 @pytest.mark.parametrize('kwargs, key', [
-    (dict(in_channels=[8], out_channels=4), 'in_channels'),
+    (dict(in_channels=[], out_channels=4), 'in_channels'),
+    (dict(in_channels=[8], out_channels=4, fuse_pooled=False), 'in_channels'),
     (dict(in_channels=[8, 0], out_channels=4), r'in_channels\[1\]'),
     (dict(in_channels=[8, 16], out_channels=-1), 'out_channels'),
     (dict(in_channels=[8, 16], out_channels=4,
@@ -84,10 +98,31 @@ def test_constructor_errors(kwargs, key):
         UniKDFusionConnector(**kwargs)
 
 
-def test_norm_false_uses_relu():
-    conn = UniKDFusionConnector([4, 8], out_channels=3, norm=False)
+def test_one_stage_plus_pooled_level():
+    conn = UniKDFusionConnector([8], out_channels=4)
+    assert conn([torch.randn(2, 8, 8, 8)]).shape == (2, 4, 8, 8)
+
+
+@pytest.mark.parametrize('norm, out_relu', [(False, True), (True, False)])
+def test_lateral_and_output_activations(norm, out_relu):
+    torch.manual_seed(0)
+    conn = UniKDFusionConnector([4, 8],
+                                out_channels=3,
+                                norm=norm,
+                                out_relu=out_relu)
+    lateral = conn.laterals[0][1]
+    assert isinstance(lateral, torch.nn.BatchNorm2d if norm else torch.nn.ReLU)
+    assert any(isinstance(m, torch.nn.BatchNorm2d)
+               for m in conn.modules()) == norm
+    out = conn(_stages(2, 8))
+    assert (out < 0).any() != out_relu  # ReLU output is non-negative
+
+
+def test_defaults_follow_the_authors():
+    conn = UniKDFusionConnector([4, 8], out_channels=3)
+    assert conn.fuse_pooled
     assert isinstance(conn.laterals[0][1], torch.nn.ReLU)
-    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in conn.modules())
+    assert isinstance(conn.out_conv[1], torch.nn.ReLU)
 
 
 def test_weights_initialised_in_init():
@@ -102,12 +137,11 @@ def test_weights_initialised_in_init():
                                    direct.state_dict().items()):
         assert torch.equal(p1, p2), name
 
-    # The documented init, not PyTorch's defaults (which the distiller
-    # would leave if the init lived in init_weights()).
-    lateral = built.laterals[0][0].weight  # (mid=64, 32, 1, 1)
-    expected_std = math.sqrt(2 / lateral.size(0))  # Kaiming, fan_out, ReLU
-    assert abs(lateral.std().item() / expected_std - 1) < 0.1
-    assert torch.equal(built.attentions[0].bias, torch.zeros(2))
-    bn = built.laterals[0][1]
-    assert torch.equal(bn.weight, torch.ones_like(bn.weight))
-    assert torch.equal(bn.bias, torch.zeros_like(bn.bias))
+    # The authors' init: Kaiming-uniform with a=1 (bound sqrt(3 / fan_in)),
+    # which PyTorch's default conv init (a=sqrt(5)) is not.
+    for conv in (built.laterals[0][0], built.out_conv[0]):
+        fan_in = conv.weight[0].numel()
+        bound = math.sqrt(3 / fan_in)
+        assert conv.weight.abs().max() <= bound
+        assert conv.weight.abs().max() > 0.9 * bound
+        assert abs(conv.weight.std().item() / (bound / math.sqrt(3)) - 1) < 0.1

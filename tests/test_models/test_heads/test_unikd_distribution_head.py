@@ -40,21 +40,32 @@ def test_sample_is_reparameterised_with_half_log_var():
     assert abs(z.mean().item()) < 0.05
 
 
-def test_initial_sigma_is_moderate():
+def test_default_init_as_the_authors():
+    # PyTorch's Linear default: weights and biases U(-1/sqrt(C), 1/sqrt(C))
+    torch.manual_seed(0)
     head = UniKDDistributionHead(in_channels=16, num_classes=10)
-    out = head(torch.randn(8, 16))
-    assert out.log_var.abs().max() < 0.5  # sigma close to 1
-    assert torch.equal(head.log_var_fc.bias, torch.zeros(10))
+    for layer in (head.mean_fc, head.log_var_fc):
+        for param in (layer.weight, layer.bias):
+            assert param.abs().max() <= 0.25
+            assert param.std() > 0.1  # not a small-std normal init
+    torch.manual_seed(0)
+    reference = torch.nn.Linear(16, 10)
+    assert torch.equal(head.mean_fc.weight, reference.weight)
 
 
-def test_clamp_keeps_extreme_inputs_finite():
+@pytest.mark.parametrize('log_var_range', [(-10., 10.), None])
+def test_clamp_keeps_extreme_inputs_finite(log_var_range):
     head = UniKDDistributionHead(
-        in_channels=8, num_classes=5, log_var_range=(-10., 10.))
+        in_channels=8, num_classes=5, log_var_range=log_var_range)
     for scale in (1e6, -1e6):
         out = head(torch.full((2, 8, 2, 2), scale))
+        if log_var_range is None:  # no clamp: extreme log-variances
+            assert out.log_var.abs().max() > 10
+            continue
         assert out.log_var.min() >= -10 and out.log_var.max() <= 10
         assert all(torch.isfinite(t).all() for t in out)
-    assert (head(torch.full((2, 8), 1e6)).log_var.abs() == 10).any()
+    if log_var_range is not None:
+        assert (head(torch.full((2, 8), 1e6)).log_var.abs() == 10).any()
 
 
 def test_float32_under_bf16_autocast():
@@ -79,3 +90,6 @@ def test_channel_mismatch_error():
         head(torch.randn(2, 16, 4, 4))
     with pytest.raises(ValueError, match='num_classes'):
         UniKDDistributionHead(in_channels=8, num_classes=0)
+    with pytest.raises(ValueError, match='log_var_range'):
+        UniKDDistributionHead(
+            in_channels=8, num_classes=5, log_var_range=(1., -1.))

@@ -96,10 +96,16 @@ def test_teacher_dist_is_a_target_in_the_feature_term():
     # In 'gaussian' mode the teacher head still learns through its own
     # consistency term (on the mean), even with the teacher dist detached.
     t_dist = _dist(requires_grad=True)
-    UniKDDistributionLoss(mode='gaussian')(_dist(), t_dist, logits,
-                                           logits).backward()
+    UniKDDistributionLoss(
+        mode='gaussian', detach_teacher_dist=True)(_dist(), t_dist, logits,
+                                                   logits).backward()
     assert _grad_sum(t_dist.mean) > 0
     assert _grad_sum(t_dist.log_var) == 0
+
+
+def test_gradient_flow_defaults_follow_the_authors():
+    loss = UniKDDistributionLoss()
+    assert not loss.detach_teacher_dist and not loss.detach_student_logits
 
 
 @pytest.mark.parametrize('mode', ['sample', 'gaussian'])
