@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP)
 
-$(STAMP): setup.py requirements.txt requirements/*.txt
+$(STAMP): setup.py _mmrazor_unified_hook.py requirements.txt requirements/*.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip "setuptools>=77,<81" wheel
 	$(PY) -m pip install -q -r requirements.txt

@@ -4,9 +4,15 @@ Importing this package (directly, or through a config's ``custom_imports``)
 
 1. applies the compatibility layer that lets MMRazor 1.0.0 run on today's
    torch / MMPretrain (:mod:`mmrazor_unified.compat`),
-2. makes ``mmrazor_unified::<path>`` config paths resolvable by MMEngine, and
+2. makes ``mmrazor_unified::<path>`` config paths resolvable by MMEngine
+   (the dicts they bring in are built in the ``mmrazor_unified`` registry
+   scope, :mod:`mmrazor_unified.registry`, which MMEngine imports itself),
 3. registers MMRazor's own modules and everything this package provides into
    MMRazor's registries.
+
+Installing the package also installs a start-up hook
+(``_mmrazor_unified_hook``) that imports it whenever ``mmrazor`` is imported,
+so MMRazor's own tools get all of the above.
 """
 from .compat import apply_compat
 

@@ -3,6 +3,7 @@ import os
 import os.path as osp
 import subprocess
 import sys
+import sysconfig
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DATA_ROOT = osp.join(ROOT, 'data', 'fashion_mnist')
@@ -63,3 +64,35 @@ def tiny_classifier(width: int = 8, num_classes: int = 10) -> dict:
             num_classes=num_classes,
             in_channels=8 * width,
             loss=dict(type='CrossEntropyLoss', loss_weight=1.0)))
+
+
+def venv_with_install(path: str, editable: bool = False) -> str:
+    """A new venv at ``path`` with this repository installed by pip.
+
+    The venv sees this interpreter's packages through a plain path line in
+    a ``.pth`` file (so their own ``.pth`` files, e.g. our editable install's
+    finder and start-up hook, do not run there); ours is installed into it
+    regularly or, with ``editable``, as an editable install. Returns the
+    venv's python.
+    """
+    subprocess.run([sys.executable, '-m', 'venv', '--without-pip', path],
+                   check=True)
+    python = osp.join(path, 'bin', 'python')
+    with open(osp.join(site_packages(python), 'outer_venv.pth'), 'w') as f:
+        f.write(sysconfig.get_path('purelib') + '\n')
+    pip_in_venv(python, 'install', '--no-deps', '--no-build-isolation',
+                *(['-e'] if editable else []), ROOT)
+    return python
+
+
+def site_packages(python: str) -> str:
+    """The site-packages folder of the interpreter ``python``."""
+    return subprocess.run(
+        [python, '-c', 'import sysconfig; print(sysconfig.get_path("purelib"))'],
+        check=True, capture_output=True, text=True).stdout.strip()
+
+
+def pip_in_venv(python: str, *args: str) -> None:
+    """Run this interpreter's pip on the venv of ``python``."""
+    subprocess.run([sys.executable, '-m', 'pip', '--python', python, '-q',
+                    *args], check=True, cwd=ROOT, capture_output=True)

@@ -1,38 +1,25 @@
 """A regular (non-editable) install ships configs and tools for ``mim``."""
-import os
-import os.path as osp
-import shutil
+import pathlib
 import subprocess
-import sys
 
-from helpers import ROOT, SMALL_DATA
+from helpers import SMALL_DATA, site_packages, venv_with_install
 
 
 def test_wheel_install_ships_mim_files_and_mim_train_runs(tmp_path):
-    target = tmp_path / 'site'
-    subprocess.run([
-        sys.executable, '-m', 'pip', 'install', '-q', '--no-deps',
-        '--no-build-isolation', '--target',
-        str(target), ROOT
-    ],
-                   check=True,
-                   cwd=str(tmp_path))
-    mim = target / 'mmrazor_unified' / '.mim'
+    python = venv_with_install(str(tmp_path / 'venv'))
+    mim = pathlib.Path(site_packages(python)) / 'mmrazor_unified' / '.mim'
     for path in ('tools/train.py', 'model-index.yml',
                  'configs/unikd/_base_/unikd_distiller.py'):
         assert (mim / path).is_file() and not (mim / path).is_symlink()
 
-    env = dict(os.environ, PYTHONPATH=str(target))
-    mim_cli = shutil.which('mim', path=osp.dirname(sys.executable))
     proc = subprocess.run([
-        mim_cli, 'train', 'mmrazor_unified',
+        python, '-m', 'mim', 'train', 'mmrazor_unified',
         'fashion_mnist/resnet18-w4_1xb128_fashion-mnist-10k.py', '--gpus',
         '0', '--work-dir',
         str(tmp_path / 'work'), '--cfg-options', 'train_cfg.max_epochs=1',
         *SMALL_DATA
     ],
                           cwd=str(tmp_path),
-                          env=env,
                           capture_output=True,
                           text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]

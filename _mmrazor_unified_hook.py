@@ -1,0 +1,80 @@
+"""Start-up hook: whenever ``mmrazor`` is imported, import ``mmrazor_unified``.
+
+MMRazor 1.0.0 cannot import its models on torch >= 2.1; our compatibility
+layer must be applied first, and MMRazor's own tools (``tools/train.py``,
+``mim train mmrazor``) never import our package. The installed distribution
+ships ``mmrazor_unified_hook.pth``, whose single ``import`` line Python runs
+at start-up (the mechanism setuptools uses for ``distutils-precedence.pth``);
+it calls :func:`install`, which only inserts a meta path finder.
+
+The finder reacts to nothing but the top-level import of ``mmrazor``: it
+removes itself, lets the other finders locate MMRazor, and wraps that
+loader's ``exec_module`` so that, right after MMRazor's ``__init__`` (which
+only checks the MMCV/MMEngine versions), ``import mmrazor_unified`` applies
+the compatibility layer and registers our modules. When ``mmrazor_unified``
+is the importer, that nested import returns the partly initialised package
+already in ``sys.modules``. Programs that never import MMRazor pay for this
+module only: it imports nothing beyond ``sys``.
+"""
+import sys
+
+PACKAGE = 'mmrazor_unified'
+TARGET = 'mmrazor'
+
+
+class MMRazorImportHook:
+    """Meta path finder that runs ``import mmrazor_unified`` after MMRazor."""
+
+    @classmethod
+    def find_spec(cls, fullname: str, path=None, target=None):
+        """Locate ``mmrazor`` with the other finders and wrap its loader.
+
+        Args:
+            fullname (str): The module being imported.
+            path: The parent package's ``__path__`` (None at top level).
+            target: The module object being reloaded, if any.
+
+        Returns:
+            ModuleSpec or None: MMRazor's own spec with the post-import step
+            added; None for every other module or if MMRazor is missing.
+        """
+        if fullname != TARGET:
+            return None
+        uninstall()
+        for finder in sys.meta_path:
+            find_spec = getattr(finder, 'find_spec', None)
+            spec = find_spec(fullname, path, target) if find_spec else None
+            if spec is not None:
+                break
+        else:
+            return None
+        if hasattr(spec.loader, 'exec_module'):
+            spec.loader.exec_module = _then_import_package(
+                spec.loader.exec_module)
+        return spec
+
+
+def _then_import_package(exec_module):
+    """Wrap a loader's bound ``exec_module``: run it, then our package."""
+
+    def exec_then_import(module) -> None:
+        exec_module(module)
+        if module.__name__ == TARGET:  # a loader may serve other modules
+            __import__(PACKAGE)
+
+    return exec_then_import
+
+
+def install() -> None:
+    """Put the finder first on ``sys.meta_path`` (before the path finder).
+
+    Does nothing if it is there already or MMRazor is imported.
+    """
+    if TARGET not in sys.modules and MMRazorImportHook not in sys.meta_path:
+        sys.meta_path.insert(0, MMRazorImportHook)
+
+
+def uninstall() -> None:
+    """Remove the finder from ``sys.meta_path``."""
+    while MMRazorImportHook in sys.meta_path:
+        sys.meta_path.remove(MMRazorImportHook)
