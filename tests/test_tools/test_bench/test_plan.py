@@ -1,0 +1,133 @@
+"""bench.plan: tuned settings, host chains, ablations and run order."""
+import pytest
+from bench.plan import Planner, Protocol, Run, rotate_by_seed, slugify
+
+
+def protocol(**overrides) -> Protocol:
+    fields = dict(
+        path='p.py',
+        rows={
+            'KD': dict(name='KD', config='kd.py'),
+            'A + KD': dict(name='A + KD', config='a.py', host='KD'),
+            'B + A': dict(name='B + A', config='b.py', host='A + KD'),
+        },
+        tuning={
+            'KD': [{}, {'tau': 1}, {'tau': 8}],
+            'A + KD': [{}, {'w': 2}],
+        },
+        ablations={
+            'A': dict(row='A + KD', variants=[
+                dict(name='no x', options={'x': 0}),
+                dict(name='host', row='KD'),
+            ])
+        },
+        seeds=dict(tune=[0, 1], ablation=[0, 1, 2], final=[0, 1, 2, 3, 4]),
+        student_epochs=8,
+        train_subset=100,
+        heldout=(50, 60))
+    fields.update(overrides)
+    p = Protocol(**fields)
+    p.check()
+    return p
+
+
+class Records:
+    """A record lookup from {(row, variant, seed): top1 or 'nan'}."""
+
+    def __init__(self, values):
+        self.values = values
+
+    def __call__(self, run: Run):
+        value = self.values.get((run.row, run.variant, run.seed))
+        if value is None:
+            return None
+        if value == 'nan':
+            return dict(seed=run.seed, top1=None, diverged='loss = nan')
+        return dict(seed=run.seed, top1=value, diverged=None)
+
+
+def tune_kd(scores):
+    return {('KD', label, seed): v
+            for label, pair in scores.items() for seed, v in enumerate(pair)}
+
+
+def test_untuned_host_blocks_its_add_ons():
+    planner = Planner(protocol(), Records({}))
+    assert len(planner.tuning_runs('KD')) == 6
+    assert planner.tuning_runs('A + KD') == []
+    assert planner.tuned_options('KD') is None
+    assert planner.blocked('tune') == ['A + KD']
+    assert planner.runs('final') == [] and planner.runs('ablation') == []
+
+
+def test_best_point_wins_and_add_on_starts_from_it():
+    values = tune_kd({'shipped': (80, 82), 'point1': (85, 85),
+                      'point2': (90, 'nan')})  # diverged counts at 10 %
+    planner = Planner(protocol(), Records(values))
+    assert planner.tuned_options('KD') == {'tau': 1}
+    runs = planner.tuning_runs('A + KD')
+    assert {r.options for r in runs} == {(('tau', 1), ), (('tau', 1),
+                                                          ('w', 2))}
+    assert all(r.host == 'KD' and r.split == 'heldout' for r in runs)
+
+
+def test_ties_go_to_the_shipped_point():
+    values = tune_kd({'shipped': (85, 85), 'point1': (84, 86),
+                      'point2': (85, 85)})
+    assert Planner(protocol(), Records(values)).tuned_options('KD') == {}
+
+
+def test_host_chain_and_final_runs():
+    values = tune_kd({'shipped': (1, 1), 'point1': (2, 2), 'point2': (0, 0)})
+    values.update({('A + KD', 'shipped', s): 5 for s in (0, 1)})
+    values.update({('A + KD', 'point1', s): 6 for s in (0, 1)})
+    planner = Planner(protocol(), Records(values))
+    # B has no grid: it runs at its host's tuned setting (host's host too)
+    assert planner.tuned_options('B + A') == {'tau': 1, 'w': 2}
+    final = planner.final_runs('B + A')
+    assert [r.seed for r in final] == [0, 1, 2, 3, 4]
+    assert all(r.split == 'test' and r.host == 'A + KD' for r in final)
+
+
+def test_ablation_has_the_default_and_other_rows_at_their_setting():
+    values = tune_kd({'shipped': (1, 1), 'point1': (2, 2), 'point2': (0, 0)})
+    values.update({('A + KD', 'shipped', s): 5 for s in (0, 1)})
+    values.update({('A + KD', 'point1', s): 4 for s in (0, 1)})
+    runs = Planner(protocol(), Records(values)).ablation_runs('A')
+    by_variant = {}
+    for r in runs:
+        by_variant.setdefault(r.variant, set()).add((r.row, r.options))
+    assert by_variant == {
+        'default': {('A + KD', (('tau', 1), ))},
+        'no x': {('A + KD', (('tau', 1), ('x', 0)))},
+        'host': {('KD', (('tau', 1), ))},
+    }
+    assert all(r.group == 'A' and r.slug.startswith('ablation/a/')
+               for r in runs)
+
+
+@pytest.mark.parametrize('change, message', [
+    (dict(tuning={'KD': [{}] * 7}), 'budget'),
+    (dict(tuning={'X': [{}]}), 'no such row'),
+    (dict(rows={'A': dict(name='A', config='a', host='Z')}), 'not a row'),
+    (dict(seeds=dict(tune=[0], ablation=[], final=[0])), 'ablation'),
+])
+def test_bad_protocol_names_the_entry(change, message):
+    with pytest.raises(ValueError, match=message):
+        protocol(**change)
+
+
+def test_rotation_keeps_every_run_and_moves_the_start():
+    runs = [Run('final', row, 'tuned', 'c', (), seed)
+            for seed in (0, 1, 2) for row in 'abc']
+    order = rotate_by_seed(runs)
+    assert sorted(order, key=repr) == sorted(runs, key=repr)
+    firsts = [r.row for r in order[::3]]
+    assert [r.seed for r in order[::3]] == [0, 1, 2]
+    assert firsts == ['a', 'b', 'c']
+
+
+def test_slug():
+    assert slugify('UniKD + KD') == 'unikd_kd'
+    assert Run('tune', 'MGKD + UniKD', 'point2', 'c', (), 1).slug == \
+        'tune/mgkd_unikd/point2-seed1'

@@ -1,0 +1,51 @@
+"""bench.records: config hashes and stale records."""
+import os.path as osp
+
+from bench.plan import Run
+from bench.records import RecordStore, config_hash
+
+from helpers import ROOT
+
+KD = 'configs/kd/kd_logits_resnet18-w16_resnet18-w4_1xb128_fashion-mnist-10k.py'
+TAU = 'model.distiller.distill_losses.loss_kl.tau'
+
+
+def test_hash_follows_what_is_trained_not_where_it_logs():
+    base = config_hash(KD, {}, ROOT)
+    assert config_hash(KD, {'default_hooks.logger.interval': 3,
+                            'work_dir': '/elsewhere'}, ROOT) == base
+    # teacher weights are hashed by content, not by path
+    assert config_hash(KD, {'model.teacher_ckpt': '/x/t.pth'}, ROOT) == base
+    assert config_hash(KD, {TAU: 1}, ROOT) != base
+    assert config_hash(KD, {'randomness.seed': 1}, ROOT) != base
+
+
+def test_hash_sees_the_student_config_behind_cfg_path(tmp_path):
+    # a change inside the student's own config (referenced by cfg_path)
+    # must change the distillation config's hash
+    student = tmp_path / 'student.py'
+    student.write_text(
+        "_base_ = ['{}']\nmodel = dict(head=dict(num_classes=10))\n".format(
+            osp.join(ROOT, 'configs/fashion_mnist/'
+                     'resnet18-w4_1xb128_fashion-mnist-10k.py')))
+    child = tmp_path / 'kd.py'
+    child.write_text(f"_base_ = ['{osp.join(ROOT, KD)}']\n"
+                     "model = dict(architecture=dict(cfg_path='student.py'))\n")
+    first = config_hash(str(child), {}, ROOT)
+    student.write_text(student.read_text().replace('num_classes=10',
+                                                   'num_classes=11'))
+    assert config_hash(str(child), {}, ROOT) != first
+
+
+def test_stale_record_is_not_current(tmp_path):
+    fingerprint = {'config_hash': 'aaa'}
+    store = RecordStore(str(tmp_path), lambda run: dict(fingerprint))
+    run = Run('final', 'KD', 'tuned', KD, ((TAU, 1), ), 3, None)
+    assert store.current(run) is None and not store.is_stale(run)
+    record = store.write(run, dict(top1=88.0, diverged=None))
+    assert record['seed'] == 3 and record['options'] == {TAU: 1}
+    assert record['split'] == 'test' and record['config_hash'] == 'aaa'
+    assert store.current(run)['top1'] == 88.0
+    fresh = RecordStore(str(tmp_path), lambda run: {'config_hash': 'bbb'})
+    assert fresh.current(run) is None and fresh.is_stale(run)
+    assert len(fresh.all_records()) == 1

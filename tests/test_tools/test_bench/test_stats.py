@@ -1,0 +1,46 @@
+"""bench.stats: paired intervals, diverged runs at chance."""
+import pytest
+from bench.stats import paired_difference, summarise
+from scipy import stats
+
+
+def rec(seed, top1):
+    if top1 is None:
+        return dict(seed=seed, top1=None, diverged='loss = nan')
+    return dict(seed=seed, top1=top1, diverged=None, sec_per_iter=0.1,
+                peak_memory_mb=10.0)
+
+
+def test_interval_matches_a_paired_t_test():
+    a = [rec(s, v) for s, v in enumerate([90.1, 89.5, 90.3, 89.9, 90.6])]
+    b = [rec(s, v) for s, v in enumerate([89.0, 89.6, 89.1, 89.4, 89.8])]
+    diff = paired_difference(a, b)
+    d = [x['top1'] - y['top1'] for x, y in zip(a, b)]
+    low, high = stats.t.interval(0.95, len(d) - 1, loc=sum(d) / len(d),
+                                 scale=stats.sem(d))
+    assert diff['n'] == 5
+    assert diff['low'] == pytest.approx(low)
+    assert diff['high'] == pytest.approx(high)
+    assert diff['verdict'] == ('ahead' if low > 0 else 'not separated')
+
+
+def test_only_common_seeds_are_paired_and_divergence_is_chance():
+    a = [rec(0, 80.0), rec(1, None), rec(7, 99.0)]
+    b = [rec(0, 70.0), rec(1, 60.0), rec(2, 50.0)]
+    diff = paired_difference(a, b)
+    assert diff['n'] == 2 and diff['seeds'] == [0, 1]
+    assert diff['mean'] == pytest.approx((10.0 + (10.0 - 60.0)) / 2)
+
+
+def test_clearly_behind_and_too_few_pairs():
+    a = [rec(s, 80.0 + 0.1 * s) for s in range(5)]
+    b = [rec(s, 85.0) for s in range(5)]
+    assert paired_difference(a, b)['verdict'] == 'behind'
+    assert paired_difference(a[:1], b) is None
+
+
+def test_summary_counts_diverged_runs_at_chance():
+    s = summarise([rec(0, 90.0), rec(1, None)])
+    assert (s['seeds'], s['diverged']) == (2, 1)
+    assert s['top1']['mean'] == pytest.approx(50.0)
+    assert s['sec_per_iter'] == 0.1  # costs over finished runs only

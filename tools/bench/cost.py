@@ -1,0 +1,96 @@
+"""Interleaved cost of a training step, data loading included.
+
+End-to-end s/iter of separate runs drifts with host load by more than the
+methods differ on a shared machine. Here every method gets its model,
+optimizer wrapper and training dataloader built from its config (as
+``tools/train.py`` builds them), and the methods take turns: in each round
+every method runs one ``train_step`` on the next batch of its own
+dataloader. Each method's step time is divided by KD's from the same round;
+the report gives the median ratio and its interquartile range.
+"""
+import os.path as osp
+import statistics
+import time
+from typing import Any, Dict, Iterator, List
+
+import torch
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+from mmengine.runner import Runner
+
+from mmrazor.registry import MODELS
+
+REFERENCE = 'KD'
+
+
+class Stepper:
+    """One method's model, optimizer wrapper and endless batch iterator.
+
+    Args:
+        config (str): Config path.
+        options (dict): ``--cfg-options`` applied to it.
+    """
+
+    def __init__(self, config: str, options: Dict[str, Any]) -> None:
+        cfg = Config.fromfile(config)
+        cfg.merge_from_dict(options)
+        self.model = MODELS.build(cfg.model)
+        self.model.train()
+        self.optim_wrapper = build_optim_wrapper(self.model, cfg.optim_wrapper)
+        self.loader = Runner.build_dataloader(cfg.train_dataloader)
+        self._batches = self._endless()
+
+    def _endless(self) -> Iterator[Any]:
+        while True:
+            yield from self.loader
+
+    def step(self) -> float:
+        """Seconds of one training step, the batch's loading included."""
+        start = time.perf_counter()
+        self.model.train_step(next(self._batches), self.optim_wrapper)
+        return time.perf_counter() - start
+
+
+def quartiles(values: List[float]) -> List[float]:
+    q1, median, q3 = statistics.quantiles(values, n=4, method='inclusive')
+    return [q1, median, q3]
+
+
+def measure(methods: Dict[str, dict], root: str, rounds: int,
+            warmup: int) -> Dict[str, dict]:
+    """Median ms/step and step-time ratio vs KD of each method.
+
+    Args:
+        methods (dict): Name -> dict(config=..., options={...}); must hold
+            ``'KD'``.
+        root (str): Repository root (configs and data paths are relative).
+        rounds (int): Timed rounds.
+        warmup (int): Untimed rounds first.
+
+    Returns:
+        dict: Name -> ``ms``, ``ratio``, ``ratio_q1``, ``ratio_q3``.
+    """
+    if REFERENCE not in methods:
+        raise ValueError(f'the cost needs the {REFERENCE!r} row as reference, '
+                         f'got {list(methods)}')
+    torch.manual_seed(0)
+    steppers = {
+        name: Stepper(osp.join(root, m['config']), m['options'])
+        for name, m in methods.items()
+    }
+    times: Dict[str, List[float]] = {name: [] for name in steppers}
+    for round_idx in range(warmup + rounds):
+        for name, stepper in steppers.items():
+            seconds = stepper.step()
+            if round_idx >= warmup:
+                times[name].append(seconds)
+    out = {}
+    for name, values in times.items():
+        ratios = [v / k for v, k in zip(values, times[REFERENCE])]
+        q1, median, q3 = quartiles(ratios)
+        out[name] = dict(
+            ms=1000 * statistics.median(values),
+            ratio=median,
+            ratio_q1=q1,
+            ratio_q3=q3)
+    return out

@@ -1,0 +1,308 @@
+"""The benchmark's run list, derived from the declared protocol file.
+
+A protocol file (``benchmarks/fashion_mnist/protocol.py``) declares the rows
+of the final table, each row's tuning grid, the ablations and the seeds of
+every stage. :func:`plan_runs` turns it into runs, given the records that
+exist: a row's *tuned* setting is only known once all its tuning runs (and
+its host's) have finished, so later stages are planned as the earlier ones
+land, across as many sittings as it takes.
+"""
+import runpy
+import statistics
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+STAGES = ('tune', 'ablation', 'final')
+# a diverged run counts at chance accuracy (10 classes)
+CHANCE_TOP1 = 10.0
+
+Options = Tuple[Tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One student training: a row (or variant) of one stage, one seed."""
+    stage: str
+    row: str
+    variant: str
+    config: str
+    options: Options
+    seed: int
+    host: Optional[str] = None
+    group: str = field(default='', compare=False)
+
+    @property
+    def split(self) -> str:
+        """``'test'`` for the final table, ``'heldout'`` otherwise."""
+        return 'test' if self.stage == 'final' else 'heldout'
+
+    @property
+    def slug(self) -> str:
+        """A file-name-safe path ``<stage>/<group or row>/<variant>-s<k>``."""
+        return '/'.join([
+            self.stage,
+            slugify(self.group or self.row), f'{slugify(self.variant)}'
+            f'-seed{self.seed}'
+        ])
+
+
+def slugify(name: str) -> str:
+    """``'UniKD + KD'`` -> ``'unikd_kd'``."""
+    out = ''.join(c.lower() if c.isalnum() else '_' for c in name)
+    return '_'.join(part for part in out.split('_') if part)
+
+
+def as_options(options: Dict[str, Any]) -> Options:
+    return tuple(sorted(options.items()))
+
+
+@dataclass
+class Protocol:
+    """The declared protocol: rows, grids, ablations, seeds and data."""
+    path: str
+    rows: Dict[str, dict]
+    tuning: Dict[str, List[dict]]
+    ablations: Dict[str, dict]
+    seeds: Dict[str, List[int]]
+    student_epochs: int
+    train_subset: int
+    heldout: Tuple[int, int]
+
+    @classmethod
+    def load(cls, path: str) -> 'Protocol':
+        """Read a protocol file and check its structure."""
+        ns = runpy.run_path(path)
+        rows = {row['name']: dict(row) for row in ns['rows']}
+        protocol = cls(
+            path=path,
+            rows=rows,
+            tuning=dict(ns.get('tuning', {})),
+            ablations=dict(ns.get('ablations', {})),
+            seeds=dict(ns['seeds']),
+            student_epochs=int(ns['student_epochs']),
+            train_subset=int(ns['train_subset']),
+            heldout=tuple(ns['heldout']))
+        protocol.check()
+        return protocol
+
+    def check(self) -> None:
+        """Fail early, naming the entry, on an inconsistent protocol."""
+        for name, row in self.rows.items():
+            host = row.get('host')
+            if host is not None and host not in self.rows:
+                raise ValueError(f'rows[{name!r}].host = {host!r} is not a '
+                                 f'row; rows: {list(self.rows)}')
+        for name, grid in self.tuning.items():
+            if name not in self.rows:
+                raise ValueError(f'tuning[{name!r}]: no such row; rows: '
+                                 f'{list(self.rows)}')
+            if not 1 <= len(grid) <= 6:
+                raise ValueError(f'tuning[{name!r}] has {len(grid)} points; '
+                                 'the budget is 1 to 6 per row')
+        for name, ablation in self.ablations.items():
+            if ablation['row'] not in self.rows:
+                raise ValueError(f'ablations[{name!r}].row = '
+                                 f'{ablation["row"]!r} is not a row')
+            names = [v['name'] for v in ablation['variants']]
+            if len(set(names)) != len(names) or 'default' in names:
+                raise ValueError(f'ablations[{name!r}]: variant names must '
+                                 f'be unique and not "default", got {names}')
+            for variant in ablation['variants']:
+                if variant.get('row', ablation['row']) not in self.rows:
+                    raise ValueError(f'ablations[{name!r}] variant '
+                                     f'{variant["name"]!r}: row '
+                                     f'{variant["row"]!r} is not a row')
+        for stage in STAGES:
+            if not self.seeds.get(stage):
+                raise ValueError(f'seeds[{stage!r}] must list seeds')
+
+    def quick(self) -> 'Protocol':
+        """A smoke-test version: one seed, two grid points, one variant."""
+        return Protocol(
+            path=self.path,
+            rows=self.rows,
+            tuning={k: v[:2]
+                    for k, v in self.tuning.items()},
+            ablations={
+                k: dict(v, variants=v['variants'][:1])
+                for k, v in self.ablations.items()
+            },
+            seeds={k: v[:1]
+                   for k, v in self.seeds.items()},
+            student_epochs=self.student_epochs,
+            train_subset=self.train_subset,
+            heldout=self.heldout)
+
+
+def point_label(index: int) -> str:
+    return 'shipped' if index == 0 else f'point{index}'
+
+
+def held_out_score(results: Sequence[dict]) -> float:
+    """Mean held-out top-1 of finished runs, diverged ones at chance."""
+    return statistics.mean(
+        CHANCE_TOP1 if r.get('diverged') else r['top1'] for r in results)
+
+
+class Planner:
+    """Plans runs from a protocol and a record lookup.
+
+    Args:
+        protocol (Protocol): The declared protocol.
+        lookup (Callable[[Run], Optional[dict]]): Returns the current
+            (non-stale) record of a run, or None if it has not finished.
+    """
+
+    def __init__(self, protocol: Protocol,
+                 lookup: Callable[[Run], Optional[dict]]) -> None:
+        self.protocol = protocol
+        self.lookup = lookup
+
+    def _config(self, row: str) -> str:
+        return self.protocol.rows[row]['config']
+
+    def host_options(self, row: str) -> Optional[Dict[str, Any]]:
+        """The tuned options of ``row``'s host ({} without a host)."""
+        host = self.protocol.rows[row].get('host')
+        return {} if host is None else self.tuned_options(host)
+
+    def tuning_runs(self, row: str) -> List[Run]:
+        """The tuning runs of ``row`` ([] if its host is not tuned yet)."""
+        base = self.host_options(row)
+        if base is None or row not in self.protocol.tuning:
+            return []
+        return [
+            Run('tune', row, point_label(i), self._config(row),
+                as_options({
+                    **base,
+                    **point
+                }), seed, self.protocol.rows[row].get('host'))
+            for i, point in enumerate(self.protocol.tuning[row])
+            for seed in self.protocol.seeds['tune']
+        ]
+
+    def tuning_table(self, row: str) -> Optional[List[dict]]:
+        """Per grid point: options, held-out results and score.
+
+        None while any tuning run of the row is missing.
+        """
+        runs = self.tuning_runs(row)
+        if not runs:
+            return None
+        table = []
+        for i, point in enumerate(self.protocol.tuning[row]):
+            label = point_label(i)
+            results = [self.lookup(r) for r in runs if r.variant == label]
+            if any(r is None for r in results):
+                return None
+            table.append(
+                dict(
+                    label=label,
+                    options=point,
+                    results=results,
+                    score=held_out_score(results)))
+        return table
+
+    def tuned_options(self, row: str) -> Optional[Dict[str, Any]]:
+        """Host options + the best grid point of ``row``; None if unknown.
+
+        The best point has the highest mean held-out top-1; ties go to the
+        earlier point (the shipped setting first).
+        """
+        base = self.host_options(row)
+        if base is None:
+            return None
+        if row not in self.protocol.tuning:
+            return base
+        table = self.tuning_table(row)
+        if table is None:
+            return None
+        best = max(table, key=lambda p: p['score'])  # first max wins ties
+        return {**base, **best['options']}
+
+    def ablation_runs(self, name: str) -> List[Run]:
+        """Runs of one ablation ([] until its centre row is tuned)."""
+        ablation = self.protocol.ablations[name]
+        centre = self.tuned_options(ablation['row'])
+        if centre is None:
+            return []
+        variants = [dict(name='default')] + list(ablation['variants'])
+        runs = []
+        for variant in variants:
+            row = variant.get('row', ablation['row'])
+            if row != ablation['row']:  # another row at its tuned setting
+                options = self.tuned_options(row)
+                if options is None:
+                    continue
+            else:
+                options = {**centre, **variant.get('options', {})}
+            config = variant.get('config', self._config(row))
+            for seed in self.protocol.seeds['ablation']:
+                runs.append(
+                    Run('ablation', row, variant['name'], config,
+                        as_options(options), seed,
+                        self.protocol.rows[row].get('host'), name))
+        return runs
+
+    def final_runs(self, row: str) -> List[Run]:
+        """The final-table runs of ``row`` ([] until it is tuned)."""
+        options = self.tuned_options(row)
+        if options is None:
+            return []
+        return [
+            Run('final', row, 'tuned', self._config(row),
+                as_options(options), seed,
+                self.protocol.rows[row].get('host'))
+            for seed in self.protocol.seeds['final']
+        ]
+
+    def runs(self, stage: str,
+             rows: Optional[Sequence[str]] = None) -> List[Run]:
+        """Every run of ``stage`` that can be planned now, in run order."""
+        selected = [r for r in self.protocol.rows if rows is None or r in rows]
+        if stage == 'tune':
+            runs = [r for row in selected for r in self.tuning_runs(row)]
+        elif stage == 'ablation':
+            runs = [
+                r for name, a in self.protocol.ablations.items()
+                if rows is None or a['row'] in rows
+                for r in self.ablation_runs(name)
+            ]
+        elif stage == 'final':
+            runs = [r for row in selected for r in self.final_runs(row)]
+        else:
+            raise ValueError(f'unknown stage {stage!r}; one of {STAGES}')
+        return rotate_by_seed(runs)
+
+    def blocked(self, stage: str) -> List[str]:
+        """Rows (or ablations) of ``stage`` that wait for tuning runs."""
+        if stage == 'ablation':
+            return [
+                n for n, a in self.protocol.ablations.items()
+                if self.tuned_options(a['row']) is None
+            ]
+        return [
+            row for row in self.protocol.rows
+            if (stage == 'tune' and row in self.protocol.tuning
+                and self.host_options(row) is None) or (
+                    stage == 'final' and self.tuned_options(row) is None)
+        ]
+
+
+def rotate_by_seed(runs: List[Run]) -> List[Run]:
+    """Seed by seed, the list of (row, variant) rotated from seed to seed.
+
+    Each configuration runs early, in the middle and late, and none always
+    follows the same one, so drifts of the machine's speed spread over all.
+    """
+    seeds = sorted({r.seed for r in runs})
+    keys = list(dict.fromkeys((r.group, r.row, r.variant) for r in runs))
+    by_key = {(r.group, r.row, r.variant, r.seed): r for r in runs}
+    order = []
+    for i, seed in enumerate(seeds):
+        shift = i * len(keys) // len(seeds)
+        for key in keys[shift:] + keys[:shift]:
+            run = by_key.get((*key, seed))
+            if run is not None:
+                order.append(run)
+    return order

@@ -1,0 +1,160 @@
+"""Run records: one small JSON file per finished run, committed.
+
+A record names its run (stage, row, variant, host, seed, split), the hash of
+the resolved config it trained with and of the teacher (and MGKD analyser)
+weights, and what it measured. A record is *current* when those hashes match
+what the run would use today; a stale record (config or teacher changed) is
+rerun, never mixed into a report.
+"""
+import hashlib
+import json
+import os
+import os.path as osp
+from typing import Any, Dict, Iterable, List, Optional
+
+from mmengine.config import Config
+from mmengine.hub import get_config
+
+from .plan import Run
+
+# keys that only steer logging or where files go, not what is trained
+IGNORED_KEYS = ('work_dir', 'visualizer', 'log_processor', 'log_level',
+                'launcher', 'default_hooks.logger', 'default_hooks.checkpoint',
+                'train_cfg.val_interval')
+# checkpoint paths differ between machines; their contents are hashed instead
+WEIGHT_KEYS = ('model.teacher_ckpt', )
+
+
+def file_hash(path: str) -> str:
+    """First 12 hex digits of the SHA-256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            digest.update(block)
+    return digest.hexdigest()[:12]
+
+
+def _pop(cfg: dict, dotted: str) -> None:
+    *parents, last = dotted.split('.')
+    for key in parents:
+        cfg = cfg.get(key)
+        if not isinstance(cfg, dict):
+            return
+    cfg.pop(last, None)
+
+
+def _inline_cfg_paths(node: Any, folder: str) -> Any:
+    """Replace every ``cfg_path`` by the dict of the config it names.
+
+    Plain paths are relative to ``folder``, the top config's folder.
+    """
+    if isinstance(node, dict):
+        out = {k: _inline_cfg_paths(v, folder) for k, v in node.items()}
+        if isinstance(node.get('cfg_path'), str):
+            path = node['cfg_path']
+            cfg = get_config(path) if '::' in path else Config.fromfile(
+                osp.join(folder, path))
+            out['cfg_path'] = _inline_cfg_paths(cfg.to_dict(), folder)
+        return out
+    if isinstance(node, (list, tuple)):
+        return [_inline_cfg_paths(v, folder) for v in node]
+    return node
+
+
+def config_hash(config: str, options: Dict[str, Any], root: str,
+                extra_weight_keys: Iterable[str] = ()) -> str:
+    """Hash of the resolved config a run trains with.
+
+    Args:
+        config (str): Config path, relative to ``root``.
+        options (dict): The ``--cfg-options`` of the run.
+        root (str): Repository root.
+        extra_weight_keys (Iterable[str]): More checkpoint-path keys to leave
+            out (their files are hashed separately).
+
+    Returns:
+        str: 12 hex digits.
+    """
+    path = osp.join(root, config)
+    cfg = Config.fromfile(path)
+    cfg.merge_from_dict(dict(options))
+    data = _inline_cfg_paths(cfg.to_dict(), osp.dirname(path))
+    for key in (*IGNORED_KEYS, *WEIGHT_KEYS, *extra_weight_keys):
+        _pop(data, key)
+    text = json.dumps(data, sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+class RecordStore:
+    """The records of one protocol, under ``directory``.
+
+    Args:
+        directory (str): Where records live (``<slug>.json`` each).
+        fingerprint (Callable[[Run], dict]): The hashes a run would use
+            today (``config_hash``, ``teacher_hash``, ...); a record is
+            current when it carries the same values.
+    """
+
+    def __init__(self, directory: str, fingerprint) -> None:
+        self.directory = directory
+        self.fingerprint = fingerprint
+        self._fingerprints: Dict[Run, dict] = {}
+
+    def path(self, run: Run) -> str:
+        return osp.join(self.directory, run.slug + '.json')
+
+    def expected(self, run: Run) -> dict:
+        if run not in self._fingerprints:
+            self._fingerprints[run] = self.fingerprint(run)
+        return self._fingerprints[run]
+
+    def read(self, run: Run) -> Optional[dict]:
+        path = self.path(run)
+        if not osp.isfile(path):
+            return None
+        with open(path) as f:
+            return json.load(f)
+
+    def current(self, run: Run) -> Optional[dict]:
+        """The run's record if it exists and is not stale, else None."""
+        record = self.read(run)
+        if record is None:
+            return None
+        expected = self.expected(run)
+        if any(record.get(k) != v for k, v in expected.items()):
+            return None
+        return record
+
+    def is_stale(self, run: Run) -> bool:
+        return self.read(run) is not None and self.current(run) is None
+
+    def write(self, run: Run, measured: dict) -> dict:
+        """Write the record of a finished run and return it."""
+        record = dict(
+            stage=run.stage,
+            row=run.row,
+            variant=run.variant,
+            group=run.group or None,
+            host=run.host,
+            seed=run.seed,
+            split=run.split,
+            config=run.config,
+            options=dict(run.options),
+            **self.expected(run),
+            **measured)
+        path = self.path(run)
+        os.makedirs(osp.dirname(path), exist_ok=True)
+        with open(path, 'w') as f:
+            json.dump(record, f, indent=1, sort_keys=True)
+            f.write('\n')
+        return record
+
+    def all_records(self) -> List[dict]:
+        """Every record file under the directory (current or not)."""
+        records = []
+        for folder, _, files in os.walk(self.directory):
+            for name in sorted(files):
+                if name.endswith('.json'):
+                    with open(osp.join(folder, name)) as f:
+                        records.append(json.load(f))
+        return records

@@ -1,0 +1,214 @@
+"""Train one benchmark run with ``tools/train.py`` and measure it."""
+import glob
+import json
+import os
+import os.path as osp
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Dict, List, Tuple
+
+import torch
+from mmengine.config import Config
+
+from .plan import Protocol, Run
+
+# MMEngine logs the mean iteration time of every LOG_INTERVAL iterations
+LOG_INTERVAL = 10
+# --quick: a few dozen iterations on small subsets (a smoke test)
+QUICK_OPTIONS = {
+    'train_dataloader.batch_size': 32,
+    'default_hooks.logger.interval': 2,
+}
+QUICK_TRAIN_IMAGES = 320
+QUICK_EVAL_IMAGES = 256
+QUICK_EPOCHS = 2
+
+
+@dataclass
+class Context:
+    """Where and how runs train.
+
+    Args:
+        root (str): Repository root (runs start there).
+        work_dir (str): Parent of the runs' work directories.
+        weights (dict): Checkpoint-path config keys -> files, set on every
+            run whose config has the key (teacher, MGKD analyser).
+        device (str): ``'cpu'`` or ``'cuda'``.
+        quick (bool): Smoke-test sizes.
+        threads (int): Torch threads per run (0: torch's default).
+    """
+    root: str
+    work_dir: str
+    weights: Dict[str, str] = field(default_factory=dict)
+    device: str = 'cpu'
+    quick: bool = False
+    threads: int = 0
+
+
+def format_value(value: Any) -> str:
+    """A value as MMEngine's ``--cfg-options`` parses it back."""
+    if isinstance(value, (list, tuple)):
+        inner = ','.join(format_value(v) for v in value)
+        return f'[{inner}]' if isinstance(value, list) else f'({inner})'
+    return str(value)
+
+
+def has_key(cfg: dict, dotted: str) -> bool:
+    """Whether a dotted key (list indices as numbers) exists in ``cfg``."""
+    node: Any = cfg
+    for key in dotted.split('.'):
+        if isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        elif isinstance(node, dict) and key in node:
+            node = node[key]
+        else:
+            return False
+    return True
+
+
+def protocol_options(protocol: Protocol, run: Run,
+                     quick: bool) -> Dict[str, Any]:
+    """The options every run of the protocol shares, by split and seed."""
+    epochs = QUICK_EPOCHS if quick else protocol.student_epochs
+    options = {
+        'randomness.seed': run.seed,
+        'train_dataloader.dataset.indices':
+        QUICK_TRAIN_IMAGES if quick else protocol.train_subset,
+        'train_cfg.max_epochs': epochs,
+        'param_scheduler.end': epochs,
+        # validate once, at the end: only the final accuracy is reported
+        'train_cfg.val_interval': epochs,
+        'default_hooks.logger.interval': LOG_INTERVAL,
+    }
+    if run.split == 'heldout':
+        start = protocol.heldout[0]
+        stop = start + QUICK_EVAL_IMAGES if quick else protocol.heldout[1]
+        options.update({
+            'val_dataloader.dataset.test_mode': False,
+            'val_dataloader.dataset.index_range': (start, stop),
+        })
+    elif quick:
+        options['val_dataloader.dataset.indices'] = QUICK_EVAL_IMAGES
+    if quick:
+        options.update(QUICK_OPTIONS)
+    return options
+
+
+def all_options(protocol: Protocol, run: Run, quick: bool) -> Dict[str, Any]:
+    """Protocol options, then the run's own (its tuned values win)."""
+    return {**protocol_options(protocol, run, quick), **dict(run.options)}
+
+
+@lru_cache(maxsize=None)
+def present_keys(path: str, keys: Tuple[str, ...]) -> Tuple[str, ...]:
+    """Those of the dotted ``keys`` that the config at ``path`` has."""
+    cfg = Config.fromfile(path).to_dict()
+    return tuple(k for k in keys if has_key(cfg, k))
+
+
+def weight_options(context: Context, config: str) -> Dict[str, str]:
+    """The checkpoint keys of ``config`` that the context fills in."""
+    keys = present_keys(
+        osp.join(context.root, config), tuple(sorted(context.weights)))
+    return {k: context.weights[k] for k in keys}
+
+
+def train_command(context: Context, run: Run, options: Dict[str, Any],
+                  work_dir: str) -> List[str]:
+    opts = {**options, **weight_options(context, run.config)}
+    return [
+        sys.executable, 'tools/train.py', run.config, '--work-dir', work_dir,
+        '--cfg-options', *(f'{k}={format_value(v)}' for k, v in opts.items())
+    ]
+
+
+def latest_scalars(work_dir: str) -> List[dict]:
+    """MMEngine's per-iteration log of the newest run in ``work_dir``."""
+    runs = sorted(
+        glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
+    if not runs:
+        raise FileNotFoundError(f'no scalars.json under {work_dir}')
+    with open(runs[-1]) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def param_counts(ckpt: str) -> Dict[str, int]:
+    """Student and training-only (distiller) parameter counts."""
+    # MMEngine's checkpoint globals are allowed by mmrazor_unified's compat
+    state = torch.load(ckpt, map_location='cpu')['state_dict']
+
+    def count(prefix: str) -> int:
+        return sum(v.numel() for k, v in state.items()
+                   if k.startswith(prefix) and v.is_floating_point()
+                   and 'running_' not in k)
+
+    distill = 'architecture.' in next(iter(state))
+    return dict(
+        student_params=count('architecture.') if distill else count(''),
+        training_only_params=count('distiller.') if distill else 0)
+
+
+def diverged_reason(log_path: str) -> str:
+    """The ``NonFiniteLossHook`` message of a failed run, or ''."""
+    with open(log_path) as log:
+        errors = [
+            line.strip() for line in log
+            if line.startswith('FloatingPointError: Non-finite')
+        ]
+    return errors[-1].split(': ', 1)[1].split('. ')[0] if errors else ''
+
+
+def execute(context: Context, protocol: Protocol, run: Run) -> dict:
+    """Train ``run`` and return its measurements.
+
+    A run stopped by a non-finite loss is a result (``diverged`` holds the
+    loss message, ``top1`` is None); any other failure raises.
+    """
+    options = all_options(protocol, run, context.quick)
+    work_dir = osp.join(context.work_dir, run.slug)
+    cmd = train_command(context, run, options, work_dir)
+    print(f'\n[{run.slug}] $ {shlex.join(cmd)}', flush=True)
+    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    if context.device == 'cpu':
+        env['CUDA_VISIBLE_DEVICES'] = ''
+    if context.threads:
+        env['OMP_NUM_THREADS'] = str(context.threads)
+    os.makedirs(work_dir, exist_ok=True)
+    log_path = osp.join(work_dir, 'train.log')
+    start = time.time()
+    with open(log_path, 'w') as log:
+        proc = subprocess.Popen(
+            cmd, cwd=context.root, env=env, stdout=log,
+            stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+    measured = dict(
+        wall_s=round(time.time() - start, 1),
+        torch=torch.__version__,
+        device=context.device)
+    if os.waitstatus_to_exitcode(status) != 0:
+        reason = diverged_reason(log_path)
+        if not reason:
+            raise RuntimeError(f'{run.slug} failed; see {log_path}')
+        print(f'[{run.slug}] diverged: {reason}', flush=True)
+        return dict(measured, top1=None, diverged=reason)
+    scalars = latest_scalars(work_dir)
+    train_log = [s for s in scalars if 'loss' in s]
+    val_log = [s for s in scalars if 'accuracy/top1' in s]
+    iter_times = [s['time'] for s in train_log[1:]] or [train_log[0]['time']]
+    if context.device == 'cuda':
+        peak_mb = max(s.get('memory', 0) for s in train_log)
+    else:
+        peak_mb = usage.ru_maxrss / 1024  # KiB on Linux
+    max_epochs = options['train_cfg.max_epochs']
+    return dict(
+        measured,
+        top1=val_log[-1]['accuracy/top1'],
+        diverged=None,
+        sec_per_iter=round(statistics.median(iter_times), 4),
+        peak_memory_mb=round(peak_mb, 1),
+        **param_counts(osp.join(work_dir, f'epoch_{max_epochs}.pth')))
