@@ -34,12 +34,17 @@ import mmrazor_unified  # noqa: F401  (compat layer + registration first)
 from mmpretrain.structures import DataSample
 from mmrazor.registry import MODELS
 
-# the benchmark's distillers (its method list, without the student alone)
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from benchmark import METHODS, STUDENT  # noqa: E402
-from run_demo import ROOT  # noqa: E402
+# the benchmark's distillers (its rows, without the student alone)
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, osp.join(ROOT, 'tools'))
+from bench.plan import Protocol  # noqa: E402
 
-CONFIGS = {name: config for name, config in METHODS if name != STUDENT}
+PROTOCOL = osp.join(ROOT, 'benchmarks', 'fashion_mnist', 'protocol.py')
+CONFIGS = {
+    name: row['config']
+    for name, row in Protocol.load(PROTOCOL).rows.items()
+    if name != 'student alone'
+}
 
 
 def build(config: str, analyser_ckpt: Optional[str] = None) -> nn.Module:

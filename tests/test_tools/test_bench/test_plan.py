@@ -1,49 +1,7 @@
 """bench.plan: tuned settings, host chains, ablations and run order."""
 import pytest
-from bench.plan import Planner, Protocol, Run, rotate_by_seed, slugify
-
-
-def protocol(**overrides) -> Protocol:
-    fields = dict(
-        path='p.py',
-        rows={
-            'KD': dict(name='KD', config='kd.py'),
-            'A + KD': dict(name='A + KD', config='a.py', host='KD'),
-            'B + A': dict(name='B + A', config='b.py', host='A + KD'),
-        },
-        tuning={
-            'KD': [{}, {'tau': 1}, {'tau': 8}],
-            'A + KD': [{}, {'w': 2}],
-        },
-        ablations={
-            'A': dict(row='A + KD', variants=[
-                dict(name='no x', options={'x': 0}),
-                dict(name='host', row='KD'),
-            ])
-        },
-        seeds=dict(tune=[0, 1], ablation=[0, 1, 2], final=[0, 1, 2, 3, 4]),
-        student_epochs=8,
-        train_subset=100,
-        heldout=(50, 60))
-    fields.update(overrides)
-    p = Protocol(**fields)
-    p.check()
-    return p
-
-
-class Records:
-    """A record lookup from {(row, variant, seed): top1 or 'nan'}."""
-
-    def __init__(self, values):
-        self.values = values
-
-    def __call__(self, run: Run):
-        value = self.values.get((run.row, run.variant, run.seed))
-        if value is None:
-            return None
-        if value == 'nan':
-            return dict(seed=run.seed, top1=None, diverged='loss = nan')
-        return dict(seed=run.seed, top1=value, diverged=None)
+from bench.plan import Planner, Run, rotate_by_seed, slugify
+from conftest import Records, protocol
 
 
 def tune_kd(scores):
