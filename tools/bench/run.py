@@ -163,6 +163,24 @@ def diverged_reason(log_path: str) -> str:
     return errors[-1].split(': ', 1)[1].split('. ')[0] if errors else ''
 
 
+def run_env(context: Context) -> Dict[str, str]:
+    """The environment of a run: no visible GPU on ``cpu``."""
+    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    if context.device == 'cpu':
+        env['CUDA_VISIBLE_DEVICES'] = ''
+    if context.threads:
+        env['OMP_NUM_THREADS'] = str(context.threads)
+    return env
+
+
+def peak_memory_mb(device: str, train_log: List[dict],
+                   max_rss_kib: int) -> float:
+    """CUDA peak from MMEngine's log on ``cuda``, peak RSS on ``cpu``."""
+    if device == 'cuda':
+        return max(s.get('memory', 0) for s in train_log)
+    return max_rss_kib / 1024  # ru_maxrss is in KiB on Linux
+
+
 def execute(context: Context, protocol: Protocol, run: Run) -> dict:
     """Train ``run`` and return its measurements.
 
@@ -173,17 +191,12 @@ def execute(context: Context, protocol: Protocol, run: Run) -> dict:
     work_dir = osp.join(context.work_dir, run.slug)
     cmd = train_command(context, run, options, work_dir)
     print(f'\n[{run.slug}] $ {shlex.join(cmd)}', flush=True)
-    env = dict(os.environ, PYTHONUNBUFFERED='1')
-    if context.device == 'cpu':
-        env['CUDA_VISIBLE_DEVICES'] = ''
-    if context.threads:
-        env['OMP_NUM_THREADS'] = str(context.threads)
     os.makedirs(work_dir, exist_ok=True)
     log_path = osp.join(work_dir, 'train.log')
     start = time.time()
     with open(log_path, 'w') as log:
         proc = subprocess.Popen(
-            cmd, cwd=context.root, env=env, stdout=log,
+            cmd, cwd=context.root, env=run_env(context), stdout=log,
             stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
     measured = dict(
@@ -200,10 +213,7 @@ def execute(context: Context, protocol: Protocol, run: Run) -> dict:
     train_log = [s for s in scalars if 'loss' in s]
     val_log = [s for s in scalars if 'accuracy/top1' in s]
     iter_times = [s['time'] for s in train_log[1:]] or [train_log[0]['time']]
-    if context.device == 'cuda':
-        peak_mb = max(s.get('memory', 0) for s in train_log)
-    else:
-        peak_mb = usage.ru_maxrss / 1024  # KiB on Linux
+    peak_mb = peak_memory_mb(context.device, train_log, usage.ru_maxrss)
     max_epochs = options['train_cfg.max_epochs']
     return dict(
         measured,

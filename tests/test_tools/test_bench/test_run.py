@@ -1,0 +1,47 @@
+"""bench.run: the options and environment of one run, CPU or CUDA."""
+import pytest
+from bench.plan import Run
+from bench.run import (Context, all_options, format_value, has_key,
+                       peak_memory_mb, run_env)
+from conftest import protocol
+
+from helpers import ROOT
+
+
+@pytest.mark.parametrize('device, hidden', [('cpu', True), ('cuda', False)])
+def test_device_selects_the_environment_and_memory(device, hidden,
+                                                   monkeypatch):
+    monkeypatch.delenv('CUDA_VISIBLE_DEVICES', raising=False)
+    env = run_env(Context(ROOT, '/tmp', device=device, threads=1))
+    assert (env.get('CUDA_VISIBLE_DEVICES') == '') is hidden
+    assert env['OMP_NUM_THREADS'] == '1'
+    log = [dict(loss=1.0, memory=300), dict(loss=0.5, memory=500)]
+    expected = 500 if device == 'cuda' else 2.0
+    assert peak_memory_mb(device, log, max_rss_kib=2048) == expected
+
+
+def test_held_out_runs_validate_on_training_images_and_final_on_test():
+    p = protocol()
+    tune = Run('tune', 'KD', 'point1', 'kd.py', (('tau', 1), ), 1)
+    options = all_options(p, tune, quick=False)
+    assert options['val_dataloader.dataset.test_mode'] is False
+    assert options['val_dataloader.dataset.index_range'] == p.heldout
+    assert options['randomness.seed'] == 1 and options['tau'] == 1
+    assert options['train_dataloader.dataset.indices'] == p.train_subset
+    final = all_options(p, Run('final', 'KD', 'tuned', 'kd.py', (), 0),
+                        quick=False)
+    assert not any(k.startswith('val_dataloader') for k in final)
+
+
+def test_option_values_round_trip_through_cfg_options():
+    from mmengine.config import DictAction
+    for value in [(50000, 60000), [1, 2], 0.5, False, 3]:
+        parsed = DictAction._parse_iterable(format_value(value))
+        assert parsed == value
+
+
+def test_has_key_follows_lists():
+    cfg = dict(custom_hooks=[dict(type='H', warmup_epochs=1)])
+    assert has_key(cfg, 'custom_hooks.0.warmup_epochs')
+    assert not has_key(cfg, 'custom_hooks.1.warmup_epochs')
+    assert not has_key(cfg, 'custom_hooks.0.missing')
