@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 STAGES = ('tune', 'ablation', 'final')
+# an ablation variant: its name, --cfg-options, another config, and `row`:
+# start from that row's tuned setting instead of the ablation's centre
+VARIANT_KEYS = {'name', 'options', 'config', 'row'}
 # a diverged run counts at chance accuracy (10 classes)
 CHANCE_TOP1 = 10.0
 
@@ -108,6 +111,12 @@ class Protocol:
                 raise ValueError(f'ablations[{name!r}]: variant names must '
                                  f'be unique and not "default", got {names}')
             for variant in ablation['variants']:
+                unknown = set(variant) - VARIANT_KEYS
+                if unknown:
+                    raise ValueError(
+                        f'ablations[{name!r}] variant {variant.get("name")!r}'
+                        f' has unknown keys {sorted(unknown)}; allowed: '
+                        f'{sorted(VARIANT_KEYS)}')
                 if variant.get('row', ablation['row']) not in self.rows:
                     raise ValueError(f'ablations[{name!r}] variant '
                                      f'{variant["name"]!r}: row '
@@ -230,12 +239,11 @@ class Planner:
         runs = []
         for variant in variants:
             row = variant.get('row', ablation['row'])
-            if row != ablation['row']:  # another row at its tuned setting
-                options = self.tuned_options(row)
-                if options is None:
-                    continue
-            else:
-                options = {**centre, **variant.get('options', {})}
+            base = centre if row == ablation['row'] else self.tuned_options(
+                row)  # another row at its own tuned setting
+            if base is None:
+                continue
+            options = {**base, **variant.get('options', {})}
             config = variant.get('config', self._config(row))
             for seed in self.protocol.seeds['ablation']:
                 runs.append(

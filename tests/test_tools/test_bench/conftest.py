@@ -24,7 +24,7 @@ def protocol(**overrides) -> Protocol:
         ablations={
             'A': dict(row='A + KD', variants=[
                 dict(name='no x', options={'x': 0}),
-                dict(name='host', row='KD'),
+                dict(name='host', row='KD', options={'y': 1}),
             ])
         },
         seeds=dict(tune=[0, 1], ablation=[0, 1, 2], final=[0, 1, 2, 3, 4]),

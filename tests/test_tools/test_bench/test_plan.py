@@ -58,7 +58,7 @@ def test_ablation_has_the_default_and_other_rows_at_their_setting():
     assert by_variant == {
         'default': {('A + KD', (('tau', 1), ))},
         'no x': {('A + KD', (('tau', 1), ('x', 0)))},
-        'host': {('KD', (('tau', 1), ))},
+        'host': {('KD', (('tau', 1), ('y', 1)))},
     }
     assert all(r.group == 'A' and r.slug.startswith('ablation/a/')
                for r in runs)
@@ -69,6 +69,8 @@ def test_ablation_has_the_default_and_other_rows_at_their_setting():
     (dict(tuning={'X': [{}]}), 'no such row'),
     (dict(rows={'A': dict(name='A', config='a', host='Z')}), 'not a row'),
     (dict(seeds=dict(tune=[0], ablation=[], final=[0])), 'ablation'),
+    (dict(ablations={'A': dict(row='KD', variants=[
+        dict(name='v', host='KD')])}), 'unknown keys'),
 ])
 def test_bad_protocol_names_the_entry(change, message):
     with pytest.raises(ValueError, match=message):
