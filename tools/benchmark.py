@@ -20,10 +20,9 @@ their hashes, so every machine distils from the same ones.
 
 The report (``docs/benchmark.{md,json,png}``) and the generated blocks of
 README.md, the config READMEs and metafiles are built from current records
-only. One run takes about 2.5 minutes on 2 CPU cores; two single-thread
-runs at a time (``--jobs 2 --threads 1``) finish more runs per hour there
-(timings in the records are then context only; the cost stage measures
-step times interleaved, alone).
+only. One run takes about 2.5 minutes on 2 idle CPU cores. With ``--jobs``
+above 1 the runs share the machine, so their s/iter in the records is
+context only; the cost stage measures step times interleaved, alone.
 """
 import argparse
 import json
