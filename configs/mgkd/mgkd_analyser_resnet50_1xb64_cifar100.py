@@ -1,7 +1,8 @@
 # MGKD stage 2 on CIFAR-100: train the analyser on the frozen ResNet_CIFAR-50
 # teacher (pooled feature 2048) with the reference recipe: SGD lr 0.01,
 # momentum 0.9, wd 5e-4, batch 64, 60 epochs, lr x0.1 at epochs 30 and 45.
-# All branches jointly; keep the last checkpoint.
+# All branches jointly, on images (the teacher runs every step: the random
+# crops of this pipeline cannot be cached); keep the last checkpoint.
 _base_ = [
     './_base_/mgkd_branches.py',
     'mmpretrain::_base_/datasets/cifar100_bs16.py',
@@ -9,11 +10,9 @@ _base_ = [
 ]
 custom_imports = dict(imports=['mmrazor_unified'], allow_failed_imports=False)
 
-# Placeholder: a ResNet-50 trained with mmpretrain::resnet/
-# resnet50_8xb16_cifar100.py (or our configs/cifar100/
-# resnet50_8xb16_cifar100.py). Set it here or with
-# --cfg-options model.teacher_ckpt=<path>.
-teacher_ckpt = 'checkpoints/resnet50_8xb16_cifar100.pth'
+# MMPretrain's ResNet-50 of ../cifar100/resnet50_8xb16_cifar100.py (the
+# teacher of the CIFAR-100 stage-3 configs)
+teacher_ckpt = 'https://download.openmmlab.com/mmclassification/v0/resnet/resnet50_b16x8_cifar100_20210528-67b58a1b.pth'  # noqa: E501
 
 model = dict(
     _scope_='mmrazor',
@@ -23,7 +22,7 @@ model = dict(
         mean=[129.304, 124.070, 112.434],
         std=[68.170, 65.392, 70.418]),
     architecture=dict(
-        cfg_path='mmpretrain::resnet/resnet50_8xb16_cifar100.py',
+        cfg_path='mmrazor_unified::cifar100/resnet50_8xb16_cifar100.py',
         pretrained=False),
     teacher_ckpt=teacher_ckpt,
     analyser=dict(

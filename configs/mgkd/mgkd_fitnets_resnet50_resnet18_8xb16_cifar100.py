@@ -1,26 +1,19 @@
-# MGKD on the FitNets host, CIFAR-100: CE + MMRazor's L2Loss between the
-# student's stage-3 feature (256 channels, mapped by a ConvModuleConnector)
-# and the teacher's (1024 channels) + KD(tau=4) against the stable
-# excitation target + granularity losses.
-_base_ = ['./_base_/mgkd_resnet50_resnet18_cifar100.py']
+# MGKD on the FitNets + KD host, CIFAR-100 (stage 3): ./_base_/fitnets_kd_
+# resnet50_resnet18_cifar100.py (CE 1 + L2 `loss_s3` on layer3 + KD
+# `loss_kl`) plus MGKD's parts only: the stable excitation target replaces
+# the teacher's logits as `loss_kl`'s input, and the granularity loss is
+# added.
+_base_ = [
+    './_base_/fitnets_kd_resnet50_resnet18_cifar100.py',
+    './_base_/mgkd_resnet50_resnet18_cifar100.py'
+]
 
 model = dict(
     distiller=dict(
-        student_recorders=dict(
-            bb_s3=dict(type='ModuleOutputs', source='backbone.layer3')),
-        teacher_recorders=dict(
-            bb_s3=dict(type='ModuleOutputs', source='backbone.layer3')),
-        connectors=dict(
-            loss_s3_sfeat=dict(
-                type='ConvModuleConnector',
-                in_channel=256,
-                out_channel=1024,
-                norm_cfg=dict(type='BN'))),
-        distill_losses=dict(loss_s3=dict(type='L2Loss', loss_weight=10)),
+        student_recorders={{_base_.mgkd_student_recorders}},
+        teacher_recorders={{_base_.mgkd_teacher_recorders}},
+        connectors={{_base_.mgkd_connectors}},
+        distill_losses={{_base_.mgkd_losses}},
         loss_forward_mappings=dict(
-            loss_s3=dict(
-                s_feature=dict(
-                    from_student=True,
-                    recorder='bb_s3',
-                    connector='loss_s3_sfeat'),
-                t_feature=dict(from_student=False, recorder='bb_s3')))))
+            loss_mgkd_granularity={{_base_.mgkd_granularity_mapping}},
+            loss_kl=dict(preds_T={{_base_.mgkd_stable_target}}))))

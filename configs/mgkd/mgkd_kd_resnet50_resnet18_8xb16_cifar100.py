@@ -1,8 +1,18 @@
-# MGKD on the KD host, CIFAR-100: 0.2 * CE + 0.8 * KD(tau=4) against the
-# stable excitation target + granularity losses.
-_base_ = ['./_base_/mgkd_resnet50_resnet18_cifar100.py']
+# MGKD on the KD host, CIFAR-100 (stage 3): ./_base_/kd_resnet50_resnet18_
+# cifar100.py (CE 1 + KD `loss_kl`, tau 4) plus MGKD's parts only: the stable
+# excitation target replaces the teacher's logits as `loss_kl`'s input, and
+# the granularity loss is added.
+_base_ = [
+    './_base_/kd_resnet50_resnet18_cifar100.py',
+    './_base_/mgkd_resnet50_resnet18_cifar100.py'
+]
 
 model = dict(
-    architecture=dict(
-        cfg_path='mmrazor_unified::mgkd/_base_/resnet18_ce0.2_cifar100.py'),
-    distiller=dict(distill_losses=dict(loss_mgkd_kd=dict(loss_weight=0.8))))
+    distiller=dict(
+        student_recorders={{_base_.mgkd_student_recorders}},
+        teacher_recorders={{_base_.mgkd_teacher_recorders}},
+        connectors={{_base_.mgkd_connectors}},
+        distill_losses={{_base_.mgkd_losses}},
+        loss_forward_mappings=dict(
+            loss_mgkd_granularity={{_base_.mgkd_granularity_mapping}},
+            loss_kl=dict(preds_T={{_base_.mgkd_stable_target}}))))

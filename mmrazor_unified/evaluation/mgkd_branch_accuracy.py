@@ -22,7 +22,14 @@ class MGKDBranchAccuracy(BaseMetric):
     - ``teacher/top1``: the teacher's top-1 accuracy;
     - ``b{k}/top1``: branch k's top-1 accuracy against the labels;
     - ``b{k}/agreement``: how often branch k's argmax equals the teacher's
-      (the reconstruction accuracy of that granularity).
+      (the reconstruction accuracy of that granularity);
+    - ``agreement``: the mean of ``b{k}/agreement`` over the branches (what
+      stage 2 monitors to decay its learning rate and stop);
+    - ``teacher/majority``: the share of the teacher's most frequent
+      prediction, the agreement of a branch that always predicts that class
+      (the bar a branch must clear "far above chance").
+
+    :func:`branch_records` turns these into one record per branch.
 
     Args:
         collect_device (str): Device to gather results on in distributed
@@ -71,10 +78,43 @@ class MGKDBranchAccuracy(BaseMetric):
             gt = torch.tensor([r['gt'] for r in results])
             metrics['teacher/top1'] = (teacher
                                        == gt).float().mean().item() * 100
+        metrics['teacher/majority'] = teacher.bincount().max().item() / len(
+            teacher) * 100
         for k in range(branches.size(1)):
             if has_gt:
                 metrics[f'b{k}/top1'] = (branches[:, k]
                                          == gt).float().mean().item() * 100
             metrics[f'b{k}/agreement'] = (
                 branches[:, k] == teacher).float().mean().item() * 100
+        metrics['agreement'] = sum(
+            metrics[f'b{k}/agreement']
+            for k in range(branches.size(1))) / branches.size(1)
         return metrics
+
+
+def branch_records(metrics: Dict[str, float],
+                   branches: Sequence[dict]) -> List[dict]:
+    """One record per branch from :class:`MGKDBranchAccuracy`'s metrics.
+
+    Args:
+        metrics (dict): The metric's output (``b{k}/top1``,
+            ``b{k}/agreement``, no prefix).
+        branches (Sequence[dict]): The analyser's branch list, in order.
+
+    Returns:
+        list[dict]: ``dict(code_dim, tau, top1, agreement)`` per branch, in
+        percent (``top1`` is None without labels).
+    """
+    records = []
+    for k, branch in enumerate(branches):
+        if f'b{k}/agreement' not in metrics:
+            raise KeyError(f'No `b{k}/agreement` in the metrics '
+                           f'{sorted(metrics)}: {len(branches)} branches '
+                           'were expected.')
+        records.append(
+            dict(
+                code_dim=int(branch['code_dim']),
+                tau=float(branch['tau']),
+                top1=metrics.get(f'b{k}/top1'),
+                agreement=metrics[f'b{k}/agreement']))
+    return records

@@ -4,6 +4,7 @@ import torch
 
 import mmrazor_unified  # noqa: F401  (compat layer + registration first)
 from mmrazor.registry import METRICS
+from mmrazor_unified.evaluation.mgkd_branch_accuracy import branch_records
 
 
 def _sample(gt, teacher, branches, num_classes=3):
@@ -34,11 +35,23 @@ def test_top1_and_agreement():
     results = metric.evaluate(4)
     assert results == pytest.approx({
         'teacher/top1': 75.,
+        'teacher/majority': 50.,  # the teacher predicts class 1 twice
         'b0/top1': 50.,
         'b0/agreement': 75.,
         'b1/top1': 75.,
         'b1/agreement': 50.,
+        'agreement': 62.5,
     })
+    branches = [
+        dict(code_dim=8, tau=2., weight=1.),
+        dict(code_dim=32, tau=8., weight=.5)
+    ]
+    assert branch_records(results, branches) == [
+        dict(code_dim=8, tau=2., top1=50., agreement=75.),
+        dict(code_dim=32, tau=8., top1=75., agreement=50.),
+    ]
+    with pytest.raises(KeyError, match='No `b2/agreement`'):
+        branch_records(results, branches + [dict(code_dim=1, tau=1.)])
 
 
 def test_prefix():
@@ -46,8 +59,10 @@ def test_prefix():
     metric.process(None, [_sample(0, 0, (0, ))])
     assert metric.evaluate(1) == {
         'mgkd/teacher/top1': 100.,
+        'mgkd/teacher/majority': 100.,
         'mgkd/b0/top1': 100.,
-        'mgkd/b0/agreement': 100.
+        'mgkd/b0/agreement': 100.,
+        'mgkd/agreement': 100.
     }
 
 
@@ -56,7 +71,12 @@ def test_without_labels_only_agreement():
     sample = _sample(0, 1, (1, 0))
     del sample['gt_label']
     metric.process(None, [sample])
-    assert metric.evaluate(1) == {'b0/agreement': 100., 'b1/agreement': 0.}
+    assert metric.evaluate(1) == {
+        'teacher/majority': 100.,
+        'b0/agreement': 100.,
+        'b1/agreement': 0.,
+        'agreement': 50.
+    }
 
 
 def test_needs_branch_scores():

@@ -1,5 +1,6 @@
 """Stage 2 of MGKD: train the multi-granularity analyser, teacher frozen."""
-from typing import Dict, List, Optional, Tuple, Union
+import hashlib
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -27,6 +28,81 @@ def gt_labels_of(data_samples: Optional[List]) -> torch.Tensor:
     return labels.long()
 
 
+def teacher_pooled_and_logits(
+        teacher: BaseModel,
+        inputs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """A classifier's pooled feature f (its head's ``pre_logits``) and logits.
+
+    Args:
+        teacher (BaseModel): An MMPretrain ``ImageClassifier``.
+        inputs (torch.Tensor): Preprocessed images, (B, ...).
+
+    Returns:
+        tuple[torch.Tensor, torch.Tensor]: (B, C) and (B, K), without grad.
+    """
+    with torch.no_grad():
+        feats = teacher.extract_feat(inputs)
+        return teacher.head.pre_logits(feats), teacher.head(feats)
+
+
+class TeacherOutputCache:
+    """The frozen teacher's outputs per image, keyed by the image's content.
+
+    An image (a preprocessed (C, H, W) tensor) is identified by a digest of
+    its bytes, so the same image found again in any batch, epoch or
+    dataloader, after the same preprocessing, is a hit.
+
+    Args:
+        limit (int): Most images kept; one more is an error (the pipeline
+            then makes new images every epoch, e.g. random crops, and
+            caching cannot help).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._rows: Dict[bytes, Tuple[int, int]] = {}  # digest -> chunk, row
+        self._chunks: List[Tuple[torch.Tensor, torch.Tensor]] = []
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @staticmethod
+    def digests(images: torch.Tensor) -> List[bytes]:
+        """One digest per image of a (B, ...) batch."""
+        data = images.detach().cpu().contiguous()
+        return [
+            hashlib.blake2b(image.numpy().tobytes(), digest_size=16).digest()
+            for image in data
+        ]
+
+    def add(self, keys: Sequence[bytes], pooled: torch.Tensor,
+            logits: torch.Tensor) -> None:
+        """Keep the outputs (B, C) and (B, K) of the images ``keys``."""
+        new = {key: row for row, key in enumerate(keys)}
+        if len(self._rows) + sum(key not in self._rows
+                                 for key in new) > self.limit:
+            raise RuntimeError(
+                f'MGKD teacher output cache: more than {self.limit} '
+                'different images (`teacher_cache_limit`). Caching only '
+                'helps when the training pipeline\'s one random transform is '
+                'a horizontal flip; with other augmentations (e.g. random '
+                'crops) set `cache_teacher_outputs=False`.')
+        chunk = len(self._chunks)
+        self._chunks.append((pooled.detach(), logits.detach()))
+        self._rows.update({key: (chunk, row) for key, row in new.items()})
+
+    def missing(self, keys: Sequence[bytes]) -> List[int]:
+        """Positions of the keys that are not cached."""
+        return [i for i, key in enumerate(keys) if key not in self._rows]
+
+    def get(self, keys: Sequence[bytes]) -> Tuple[torch.Tensor, torch.Tensor]:
+        """The cached outputs of ``keys``, (B, C) and (B, K)."""
+        rows = [self._rows[key] for key in keys]
+        return tuple(
+            torch.stack([self._chunks[c][part][r] for c, r in rows])
+            for part in (0, 1))
+
+
 @MODELS.register_module()
 class MGKDAnalyserTraining(BaseAlgorithm):
     """Stage 2 of MGKD: learn the analyser's branches on a frozen teacher.
@@ -42,9 +118,15 @@ class MGKDAnalyserTraining(BaseAlgorithm):
 
     where f_T is the teacher's pooled feature (its classifier's input) and
     z_T its logits, both computed without gradient. All branches are trained
-    jointly. Checkpoints hold ``architecture.*`` (the teacher) and
-    ``analyser.*``; stage 3 loads the latter with
-    ``MGKDAnalyserConnector``.
+    jointly; they share no parameter, so this equals training each alone.
+    Checkpoints hold ``architecture.*`` (the teacher) and ``analyser.*``;
+    stage 3 loads the latter with ``MGKDAnalyserConnector``.
+
+    The teacher is frozen, so with ``cache_teacher_outputs`` its outputs are
+    computed once per image and kept (in memory, never in checkpoints): a
+    training image's first visit also computes its horizontal flip, so from
+    the second epoch on (for a pipeline whose one random transform is that
+    flip) no teacher runs; evaluation images are computed once as well.
 
     Args:
         architecture (dict | BaseModel): The teacher, an MMPretrain
@@ -53,6 +135,10 @@ class MGKDAnalyserTraining(BaseAlgorithm):
         teacher_ckpt (str): The trained teacher's checkpoint (required).
         analyser (dict): Config of :class:`MGKDAnalyser`. ``in_channels``
             and ``num_classes`` default to the teacher head's.
+        cache_teacher_outputs (bool): Cache the teacher's outputs (see
+            above). Defaults to False.
+        teacher_cache_limit (int): Most images (views included) to cache.
+            Defaults to 500000.
         data_preprocessor (dict | nn.Module, optional): Defaults to the
             teacher's.
         init_cfg (dict, optional): Initialisation config.
@@ -62,6 +148,8 @@ class MGKDAnalyserTraining(BaseAlgorithm):
                  architecture: Union[BaseModel, Dict],
                  teacher_ckpt: str,
                  analyser: Dict,
+                 cache_teacher_outputs: bool = False,
+                 teacher_cache_limit: int = 500000,
                  data_preprocessor: Optional[Union[Dict, nn.Module]] = None,
                  init_cfg: Optional[Dict] = None) -> None:
         check_teacher_ckpt(teacher_ckpt)  # before anything is built
@@ -70,6 +158,8 @@ class MGKDAnalyserTraining(BaseAlgorithm):
         for param in self.architecture.parameters():
             param.requires_grad = False
         self.architecture.eval()
+        self.teacher_cache = TeacherOutputCache(
+            teacher_cache_limit) if cache_teacher_outputs else None
 
         analyser = dict(analyser)
         head = getattr(self.architecture, 'head', None)
@@ -94,11 +184,22 @@ class MGKDAnalyserTraining(BaseAlgorithm):
 
     def teacher_forward(
             self, inputs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        """The teacher's pooled feature f_T and logits z_T, without grad."""
-        with torch.no_grad():
-            feats = self.architecture.extract_feat(inputs)
-            head = self.architecture.head
-            return head.pre_logits(feats), head(feats)
+        """The teacher's pooled feature f_T (B, C) and logits z_T (B, K),
+        without grad; from the cache where possible."""
+        cache = self.teacher_cache
+        if cache is None:
+            return teacher_pooled_and_logits(self.architecture, inputs)
+        keys = cache.digests(inputs)
+        missing = cache.missing(keys)
+        if missing:
+            images = inputs[missing]
+            new_keys = [keys[i] for i in missing]
+            if self.training:  # and the other view of the flip
+                images = torch.cat([images, images.flip(-1)])
+                new_keys += cache.digests(images[len(missing):])
+            cache.add(new_keys,
+                      *teacher_pooled_and_logits(self.architecture, images))
+        return cache.get(keys)
 
     def loss(self,
              inputs: torch.Tensor,

@@ -50,7 +50,8 @@ def parse_mgkd_branches(branches: Sequence[Union[dict, Sequence]],
 
     Raises:
         ValueError: If the list is empty, an entry lacks a key or has an
-            unknown one, or a value is out of range.
+            unknown one, a value is out of range, or two entries have the
+            same ``(code_dim, tau)`` (a branch's identity in a checkpoint).
     """
     if isinstance(branches, (str, bytes, dict)) or not isinstance(
             branches, Sequence) or len(branches) == 0:
@@ -90,7 +91,18 @@ def parse_mgkd_branches(branches: Sequence[Union[dict, Sequence]],
                              f'>= 0, got {weight!r}.')
         parsed.append(
             dict(code_dim=int(code_dim), tau=float(tau), weight=float(weight)))
+    keys = [branch_key(b) for b in parsed]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise ValueError(f'`{name}` has several branches with the same '
+                         f'(code_dim, tau): {repeated}.')
     return parsed
+
+
+def branch_key(branch: Dict) -> Tuple[int, float]:
+    """A branch's identity, ``(code_dim, tau)``: stage 3 selects the
+    branches of a stage-2 checkpoint by it (``weight`` may differ)."""
+    return branch['code_dim'], branch['tau']
 
 
 def check_positive_int(name: str, value) -> int:

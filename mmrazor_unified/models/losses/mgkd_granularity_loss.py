@@ -1,13 +1,12 @@
 """Granularity losses of MGKD: distil the analyser's codes into the student."""
-from typing import Sequence, Union
+from typing import Sequence
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmrazor.registry import MODELS
 
-from ..heads.mgkd_analyser import (DEFAULT_MGKD_BRANCHES, MGKDAnalysis,
-                                   parse_mgkd_branches)
+from ..heads.mgkd_analyser import DEFAULT_MGKD_BRANCHES, parse_mgkd_branches
 
 
 @MODELS.register_module()
@@ -24,9 +23,12 @@ class MGKDGranularityLoss(nn.Module):
 
     Args:
         branches (Sequence[dict]): ``dict(code_dim, tau, weight)`` per
-            branch, the same list as the analyser's and the student
-            encoders'.
-        loss_weight (float): lambda. Defaults to 1.0.
+            branch: the code widths of the analyser connector's and the
+            student encoders' branches, in their order; ``tau`` and
+            ``weight`` are this loss's (the reference uses the stage-2
+            temperatures; a different ``tau`` here needs no new analyser).
+        loss_weight (float): lambda; a plain attribute, so
+            ``DistillLossWarmupHook`` can ramp it. Defaults to 1.0.
     """
 
     def __init__(self,
@@ -36,23 +38,20 @@ class MGKDGranularityLoss(nn.Module):
         self.branches = parse_mgkd_branches(branches)
         self.loss_weight = loss_weight
 
-    def forward(
-        self, student_codes: Sequence[torch.Tensor],
-        teacher_analysis: Union[MGKDAnalysis, Sequence[torch.Tensor]]
-    ) -> torch.Tensor:
+    def forward(self, student_codes: Sequence[torch.Tensor],
+                teacher_codes: Sequence[torch.Tensor]) -> torch.Tensor:
         """Compute the loss.
 
         Args:
             student_codes (Sequence[torch.Tensor]): The student's code per
                 branch, (B, d_k) each (``MGKDStudentEncoders``' output).
-            teacher_analysis (MGKDAnalysis | Sequence[torch.Tensor]): The
-                teacher analyser's output (``MGKDAnalyserConnector``), or its
-                codes alone.
+            teacher_codes (Sequence[torch.Tensor]): The teacher analyser's
+                code per branch, (B, d_k) each (field ``codes``,
+                ``connector_idx=1``, of ``MGKDAnalyserConnector``'s output).
 
         Returns:
             torch.Tensor: The weighted sum, a scalar.
         """
-        teacher_codes = getattr(teacher_analysis, 'codes', teacher_analysis)
         expected = len(self.branches)
         given = dict(student_codes=student_codes, teacher_codes=teacher_codes)
         for name, codes in given.items():

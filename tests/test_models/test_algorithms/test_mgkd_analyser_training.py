@@ -169,3 +169,60 @@ def test_teacher_checkpoint_of_another_model_fails(tmp_path):
         dict(state_dict=MODELS.build(tiny_classifier(4)).state_dict()), path)
     with pytest.raises(ValueError, match='size mismatch'):
         _algorithm(str(path))
+
+
+class _CountingTeacher:
+    """Counts the images the teacher is run on."""
+
+    def __init__(self, algorithm, monkeypatch):
+        self.images = 0
+        extract = algorithm.teacher.extract_feat
+
+        def counted(inputs):
+            self.images += inputs.size(0)
+            return extract(inputs)
+
+        monkeypatch.setattr(algorithm.teacher, 'extract_feat', counted)
+
+
+def test_cached_teacher_outputs_run_the_teacher_once_per_view(
+        teacher_ckpt, monkeypatch):
+    plain = _algorithm(teacher_ckpt)
+    cached = _algorithm(teacher_ckpt, cache_teacher_outputs=True)
+    cached.analyser.load_state_dict(plain.analyser.state_dict())
+    counter = _CountingTeacher(cached, monkeypatch)
+    batch = cached.data_preprocessor(_batch(size=6), True)
+    inputs, samples = batch['inputs'], batch['data_samples']
+
+    cached.train()
+    losses = cached(inputs, samples, mode='loss')
+    assert counter.images == 12  # the batch and its horizontal flips
+    assert len(cached.teacher_cache) == 12
+    for key, value in plain(inputs, samples, mode='loss').items():
+        torch.testing.assert_close(losses[key], value)
+    # the next epoch: the same images, some flipped (RandomFlip): no teacher
+    flipped = torch.where(
+        torch.arange(6)[:, None, None, None] % 2 == 0, inputs, inputs.flip(-1))
+    cached(flipped, samples, mode='loss')
+    z_t, _ = cached(flipped, mode='tensor')
+    assert counter.images == 12
+    torch.testing.assert_close(z_t, plain(flipped, mode='tensor')[0])
+    # evaluation images: once, without flips
+    cached.eval()
+    new = torch.randn(3, 1, 16, 16)
+    cached(new, mode='predict')
+    cached(new, mode='predict')
+    assert counter.images == 15
+    # the cache is not part of the checkpoint
+    assert set(cached.state_dict()) == set(plain.state_dict())
+
+
+def test_cache_limit_is_an_error(teacher_ckpt):
+    algorithm = _algorithm(
+        teacher_ckpt, cache_teacher_outputs=True, teacher_cache_limit=10)
+    algorithm.train()
+    algorithm(**algorithm.data_preprocessor(_batch(size=4), True), mode='loss')
+    with pytest.raises(RuntimeError, match='more than 10 different images'):
+        algorithm(
+            **algorithm.data_preprocessor(_batch(size=4, seed=2), True),
+            mode='loss')

@@ -1,34 +1,37 @@
 """MGKD stage 3 in MMRazor's SingleTeacherDistill, with tiny models.
 
-The distiller comes from the shared config ``configs/mgkd/_base_/
-mgkd_distiller.py``, so its recorders, connectors and loss mappings pass
+The algorithm is the shipped MGKD + KD config with tiny models in place of
+the Fashion-MNIST pair, so its recorders, connectors and loss mappings pass
 MMRazor's own checks here.
 """
 import copy
 import os.path as osp
+from types import SimpleNamespace
 
 import pytest
 import torch
+from helpers import ROOT, tiny_classifier
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper
-from helpers import ROOT, tiny_classifier
 
 import mmrazor_unified  # noqa: F401  (compat layer + registration first)
 from mmpretrain.structures import DataSample
-from mmrazor.registry import MODELS
+from mmrazor.models.losses import KLDivergence
+from mmrazor.registry import HOOKS, MODELS
+from mmrazor_unified.models.connectors import stable_excitation_target
 from mmrazor_unified.models.heads import MGKDAnalyser
 from mmrazor_unified.utils.export import student_state_dict
 
-DISTILLER_BASE = osp.join(ROOT, 'configs', 'mgkd', '_base_',
-                          'mgkd_distiller.py')
+CONFIG = osp.join(
+    ROOT, 'configs', 'mgkd',
+    'mgkd_kd_resnet18-w16_resnet18-w4_1xb128_fashion-mnist-10k.py')
 
 
 @pytest.fixture
 def analyser_ckpt(tmp_path):
     """A stage-2-like checkpoint of an analyser on the 64-d teacher."""
     torch.manual_seed(0)
-    branches = Config.fromfile(DISTILLER_BASE).mgkd_branches
-    analyser = MGKDAnalyser(64, 10, branches)
+    analyser = MGKDAnalyser(64, 10, Config.fromfile(CONFIG).mgkd_branches)
     path = str(tmp_path / 'analyser.pth')
     torch.save(
         dict(state_dict={
@@ -38,13 +41,14 @@ def analyser_ckpt(tmp_path):
     return path
 
 
-def _algorithm(analyser_ckpt):
-    cfg = Config.fromfile(DISTILLER_BASE).model
+def _algorithm(analyser_ckpt, **connector):
+    cfg = Config.fromfile(CONFIG).model
     cfg.architecture = tiny_classifier(4)
     cfg.teacher = tiny_classifier(8)
+    cfg.teacher_ckpt = None
     connectors = cfg.distiller.connectors
     connectors.mgkd_analyser.update(
-        in_channels=64, num_classes=10, checkpoint=analyser_ckpt)
+        in_channels=64, num_classes=10, checkpoint=analyser_ckpt, **connector)
     connectors.mgkd_student_encoders.in_channels = 32
     return MODELS.build(cfg.to_dict())
 
@@ -71,10 +75,10 @@ def test_train_step_trains_student_and_encoders_only(analyser_ckpt):
             algorithm.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4))
     losses = algorithm.train_step(_batch(), optim)
     assert {
-        'student.loss', 'distill.loss_mgkd_granularity', 'distill.loss_mgkd_kd'
+        'student.loss', 'distill.loss_mgkd_granularity', 'distill.loss_kl'
     } <= set(losses)
     assert losses['distill.loss_mgkd_granularity'] > 0
-    assert losses['distill.loss_mgkd_kd'] > 0
+    assert losses['distill.loss_kl'] > 0
 
     for key, value in connectors.mgkd_analyser.state_dict().items():
         assert torch.equal(value, frozen_before[key]), key
@@ -86,6 +90,47 @@ def test_train_step_trains_student_and_encoders_only(analyser_ckpt):
         if not torch.equal(v, encoders_before[k])
     ]
     assert len(changed) == 2 * 4  # two Linear layers per branch, 2 branches
+
+
+@pytest.mark.parametrize('stable', [True, False])
+def test_host_kd_gets_the_stable_target(analyser_ckpt, stable):
+    torch.manual_seed(0)
+    algorithm = _algorithm(analyser_ckpt, stable=stable)
+    algorithm.eval()  # fixed BN statistics: forwards agree
+    batch = algorithm.data_preprocessor(_batch(), True)
+    losses = algorithm(**batch, mode='loss')
+
+    x = batch['inputs']
+    teacher, student = algorithm.teacher, algorithm.student
+    z_s = student.head(student.extract_feat(x))
+    feats = teacher.extract_feat(x)
+    z_t = teacher.head(feats)
+    analyser = algorithm.distiller.connectors.mgkd_analyser.analyser
+    target = stable_excitation_target(
+        z_t,
+        analyser(teacher.head.pre_logits(feats)).logits) if stable else z_t
+    expected = KLDivergence(tau=4)(z_s, target)
+    torch.testing.assert_close(losses['distill.loss_kl'], expected)
+    if stable:  # and not the teacher's logits
+        assert not torch.allclose(expected, KLDivergence(tau=4)(z_s, z_t))
+
+
+def test_warmup_hook_ramps_mgkd_and_host_losses(analyser_ckpt):
+    algorithm = _algorithm(analyser_ckpt)
+    algorithm.eval()
+    batch = algorithm.data_preprocessor(_batch(), True)
+    full = algorithm(**batch, mode='loss')
+    hook = HOOKS.build(
+        dict(
+            type='mmrazor.DistillLossWarmupHook',
+            loss_names=['loss_mgkd_granularity', 'loss_kl'],
+            warmup_iters=4))
+    runner = SimpleNamespace(iter=0, model=algorithm, train_dataloader=[])
+    hook.before_train(runner)
+    hook.before_train_iter(runner, batch_idx=0)
+    ramped = algorithm(**batch, mode='loss')
+    for name in ('distill.loss_mgkd_granularity', 'distill.loss_kl'):
+        torch.testing.assert_close(ramped[name], full[name] / 4)
 
 
 def test_connector_weights_are_the_checkpoints(analyser_ckpt):
