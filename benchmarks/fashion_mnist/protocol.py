@@ -94,3 +94,101 @@ tuning = {
 # Ablations: name -> dict(row=<row whose tuned setting is the centre>,
 # variants=[dict(name=..., options={...}, config=optional)]).
 ablations = {}
+
+# ---------------------------------------------------------------------------
+# MGKD (configs/mgkd/README.md). Its grids and variants hold MGKD's own values
+# only (the stage-3 parts added to the host config); the host's values are
+# the host row's. Every branch named here must be trained by stage 2
+# (configs/mgkd/mgkd_analyser_resnet18-w16_1xb128_fashion-mnist.py trains
+# them all; stage 3 selects its branches from that checkpoint by
+# (code_dim, tau)).
+MGKD_ANALYSER = 'model.distiller.connectors.mgkd_analyser'
+MGKD_ENCODERS = 'model.distiller.connectors.mgkd_student_encoders'
+MGKD_LOSS = 'model.distiller.distill_losses.loss_mgkd_granularity'
+# The reference code's KD-host weights (CE 0.2, KD 0.8) are a host value: a
+# variant applies them to the KD row and to MGKD + KD alike.
+REFERENCE_CE_KD = {
+    'model.architecture.cfg_path':
+    'mmrazor_unified::mgkd/_base_/resnet18-w4_ce0.2_fashion-mnist-10k.py',
+    f'{KD_LOSS}.loss_weight': 0.8,
+}
+
+
+def mgkd_branches(*branches: tuple) -> dict:
+    """Options that set MGKD's branch list, one (code_dim, tau, weight)
+    triple per branch, in the three parts that take it: the analyser
+    connector (which branches to load), the student's encoders (code widths)
+    and the granularity loss (temperatures and weights)."""
+    value = [tuple(branch) for branch in branches]
+    return {
+        f'{key}.branches': value
+        for key in (MGKD_ANALYSER, MGKD_ENCODERS, MGKD_LOSS)
+    }
+
+
+MGKD_DEFAULT_BRANCHES = ((64, 2.0, 1.0), (256, 8.0, 1.0))
+# code widths scaled to this pair the way the reference's 64 and 256 relate
+# to resnet8x4's 256-channel feature (C/4 and C): to the student's 32
+# channels and to the teacher's 128
+MGKD_STUDENT_SCALED = ((8, 2.0, 1.0), (32, 8.0, 1.0))
+MGKD_TEACHER_SCALED = ((32, 2.0, 1.0), (128, 8.0, 1.0))
+MGKD_GRID = [
+    {},
+    {f'{MGKD_LOSS}.loss_weight': 0.5},
+    {f'{MGKD_LOSS}.loss_weight': 2},
+    # the granularity temperatures of stage 3 only (the analyser keeps its)
+    {f'{MGKD_LOSS}.branches': [(64, 4.0, 1.0), (256, 4.0, 1.0)]},
+    mgkd_branches(*MGKD_STUDENT_SCALED),
+    mgkd_branches(*MGKD_TEACHER_SCALED),
+]
+tuning['MGKD + KD'] = MGKD_GRID
+tuning['MGKD + UniKD'] = MGKD_GRID
+
+# The centre ('default', MAS with the row's tuned values) runs anyway.
+ablations['MGKD'] = dict(
+    row='MGKD + KD',
+    variants=[
+        dict(name='host only (KD)', row='KD'),
+        dict(
+            name='+ granularity losses only (MAG: target z_T)',
+            options={f'{MGKD_ANALYSER}.stable': False}),
+        dict(
+            name='+ stable target only',
+            options={f'{MGKD_LOSS}.loss_weight': 0}),
+        dict(
+            name='branches {(64, tau 2)}',
+            options=mgkd_branches(MGKD_DEFAULT_BRANCHES[0])),
+        dict(
+            name='branches {(256, tau 8)}',
+            options=mgkd_branches(MGKD_DEFAULT_BRANCHES[1])),
+        dict(
+            name='branches {(64, tau 2), (256, tau 8)}',
+            options=mgkd_branches(*MGKD_DEFAULT_BRANCHES)),
+        dict(
+            name='code widths scaled to the student {(8, tau 2), '
+            '(32, tau 8)}',
+            options=mgkd_branches(*MGKD_STUDENT_SCALED)),
+        dict(
+            name='code widths scaled to the teacher {(32, tau 2), '
+            '(128, tau 8)}',
+            options=mgkd_branches(*MGKD_TEACHER_SCALED)),
+        # stacking instead of replacing: KD on z_T + a second KD on the
+        # stable target (the held-out split decides the default)
+        dict(
+            name='stacked: + second KD on the stable target',
+            config=f'configs/mgkd/mgkd-stack_kd_{TAIL}'),
+        dict(
+            name='host only, CE 0.2 / KD 0.8 (reference weights)',
+            row='KD',
+            options=REFERENCE_CE_KD),
+        dict(
+            name='+ both (MAS), CE 0.2 / KD 0.8 (reference weights)',
+            options=REFERENCE_CE_KD),
+    ])
+ablations['MGKD + UniKD: stacking'] = dict(
+    row='MGKD + UniKD',
+    variants=[
+        dict(
+            name='stacked: + second KD on the stable target',
+            config=f'configs/mgkd/mgkd-stack_unikd_{TAIL}'),
+    ])
