@@ -29,6 +29,7 @@ import json
 import os
 import os.path as osp
 import shlex
+import shutil
 import subprocess
 import sys
 from concurrent.futures import (FIRST_COMPLETED, Future, ThreadPoolExecutor,
@@ -58,12 +59,13 @@ ANALYSER_CONFIG = ('configs/mgkd/'
 ANALYSER_WEIGHTS = osp.join(BENCH_DIR, 'mgkd_analyser_resnet18-w16.pth')
 ANALYSER_KEY = 'model.distiller.connectors.mgkd_analyser.checkpoint'
 QUICK_ROWS = ['student alone', 'KD', 'UniKD + KD', 'MGKD + KD']
-# README blocks: file -> rows it shows
+# README blocks: file -> (rows it shows (None: all), with the analyser)
 README_BLOCKS = {
-    'README.md': None,  # every row
-    'configs/unikd/README.md': ['KD', 'DKD', 'UniKD + KD', 'UniKD + DKD'],
-    'configs/mgkd/README.md': ['KD', 'MGKD + KD', 'UniKD + KD',
-                               'MGKD + UniKD'],
+    'README.md': (None, False),
+    'configs/unikd/README.md': (['KD', 'DKD', 'UniKD + KD',
+                                 'UniKD + DKD'], False),
+    'configs/mgkd/README.md': (['KD', 'MGKD + KD', 'UniKD + KD',
+                                'MGKD + UniKD'], True),
 }
 
 
@@ -167,21 +169,41 @@ def prepare_teacher(args: argparse.Namespace, records: str) -> dict:
     return record
 
 
-def prepare_analyser(args: argparse.Namespace, teacher: str) -> str:
-    """The committed MGKD stage-2 analyser (trained here if absent)."""
+def prepare_analyser(args: argparse.Namespace, teacher: dict,
+                     records: str) -> str:
+    """The committed MGKD stage-2 analyser (trained here if absent).
+
+    Trained by ``tools/analysis_tools/mgkd_analyser.py`` (held-out
+    stopping); its branch report becomes the ``mgkd_analyser.json`` record.
+    """
     weights = (osp.join(args.work_dir, 'mgkd_analyser.pth')
                if args.quick else ANALYSER_WEIGHTS)
-    if osp.isfile(weights):
-        return weights
+    record_path = osp.join(records, 'mgkd_analyser.json')
+    if osp.isfile(weights) and osp.isfile(record_path):
+        with open(record_path) as f:
+            record = json.load(f)
+        if (record['hash'], record['teacher_hash']) == (file_hash(weights),
+                                                         teacher['hash']):
+            return weights
+    if args.list or args.report:
+        sys.exit(f'No MGKD analyser at {weights} with a matching '
+                 f'{record_path}: run without --list/--report to train it.')
     work_dir = osp.join(args.work_dir, 'mgkd_analyser')
-    epochs = 1 if args.quick else 3
-    tool('train.py', ANALYSER_CONFIG, '--work-dir', work_dir,
-         '--cfg-options', f'model.teacher_ckpt={teacher}',
-         f'train_cfg.max_epochs={epochs}',
-         *(['train_dataloader.dataset.indices=320',
-            'val_dataloader.dataset.indices=256'] if args.quick else []),
-         device=args.device)
-    export_weights(osp.join(work_dir, f'epoch_{epochs}.pth'), weights)
+    quick = [
+        'train_dataloader.dataset.index_range=(0,320)',
+        'val_dataloader.dataset.index_range=(50000,50256)',
+        'test_dataloader.dataset.indices=256', 'train_cfg.max_epochs=1'
+    ]
+    tool('analysis_tools/mgkd_analyser.py', ANALYSER_CONFIG, '--work-dir',
+         work_dir, '--cfg-options', f'{TEACHER_KEY}={teacher["path"]}',
+         *(quick if args.quick else []), device=args.device)
+    with open(osp.join(work_dir, 'branch_accuracy.json')) as f:
+        report = json.load(f)
+    shutil.copyfile(report['analyser_ckpt'], weights)
+    report.update(
+        path=weights, hash=file_hash(weights), teacher_hash=teacher['hash'])
+    with open(record_path, 'w') as f:
+        json.dump(report, f, indent=1)
     return weights
 
 
@@ -245,7 +267,7 @@ class Benchmark:
                 osp.join(ROOT, run.config), (ANALYSER_KEY, )):
             # stage 2 of MGKD, trained once, on the first run that needs it
             self.context.weights[ANALYSER_KEY] = prepare_analyser(
-                self.args, self.teacher['path'])
+                self.args, self.teacher, self.args.records)
         weights = weight_options(self.context, run.config)
         out = dict(
             config_hash=config_hash(
@@ -356,13 +378,17 @@ class Benchmark:
         plot(data['differences'], paths['png'])
         if not self.args.quick:
             final = report.final()
-            for path, rows in README_BLOCKS.items():
-                shown = rows or list(self.protocol.rows)
-                replace_block(
-                    osp.join(ROOT, path),
-                    results_block(final, data['differences'], shown,
-                                  osp.relpath('docs/benchmark.md',
-                                              osp.dirname(path) or '.')))
+            analyser = self.extras().get('analyser')
+            for path, (rows, with_analyser) in README_BLOCKS.items():
+                body = results_block(
+                    final, data['differences'], rows
+                    or list(self.protocol.rows),
+                    osp.relpath('docs/benchmark.md',
+                                osp.dirname(path) or '.'))
+                if with_analyser and analyser:
+                    body += '\n' + '\n'.join(
+                        Report.analyser_lines(analyser)[2:])
+                replace_block(osp.join(ROOT, path), body)
             update_metafiles(ROOT, self.protocol, final)
         return text
 

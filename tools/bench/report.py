@@ -219,7 +219,7 @@ class Report:
         lines += self._cost_lines()
         analyser = self.extras.get('analyser')
         if analyser:
-            lines += self._analyser_lines(analyser)
+            lines += self.analyser_lines(analyser)
         missing = [m for s in data['status'] for m in s['missing']]
         if missing:
             lines += ['', f'## Missing runs ({len(missing)})', '',
@@ -328,14 +328,28 @@ class Report:
         return lines
 
     @staticmethod
-    def _analyser_lines(analyser: dict) -> List[str]:
-        lines = ['', '## MGKD analyser (stage 2)', '',
-                 analyser.get('description', ''), '',
-                 '| branch | top-1 (%) | agreement with the teacher (%) |',
-                 '|---|---|---|']
-        for name, b in analyser['branches'].items():
-            lines.append(f'| {name} | {b["top1"]:.2f} | '
-                         f'{b["agreement"]:.2f} |')
+    def analyser_lines(analyser: dict) -> List[str]:
+        lines = [
+            '', '## MGKD analyser (stage 2)', '',
+            f'`{analyser["config"]}`, trained by '
+            '`tools/analysis_tools/mgkd_analyser.py` on training images '
+            '0-50k until its mean held-out agreement with the teacher '
+            f'stopped improving: best epoch {analyser["best_epoch"]} of '
+            f'{analyser["epochs"]}; weights `{analyser["path"]}` (sha256 '
+            f'{analyser["hash"]}). A constant branch would agree with the '
+            'teacher as often as the teacher predicts its most frequent '
+            'class (majority).', '',
+            '| split | teacher top-1 | majority | branch (code, τ) | top-1 | '
+            'agreement |', '|---|---|---|---|---|---|'
+        ]
+        for split in ('heldout', 'test'):
+            part = analyser[split]
+            for b in part['branches']:
+                lines.append(
+                    f'| {split} | {part["teacher_top1"]:.2f} | '
+                    f'{part["teacher_majority"]:.2f} | ({b["code_dim"]}, '
+                    f'{b["tau"]:g}) | {b["top1"]:.2f} | '
+                    f'{b["agreement"]:.2f} |')
         return lines
 
 
