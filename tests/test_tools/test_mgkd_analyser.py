@@ -14,6 +14,7 @@ import torch
 from helpers import DATA_ROOT, ROOT
 from mmengine.dataset import pseudo_collate
 from mmengine.hub import get_model
+from mmengine.registry import DefaultScope
 from torch.utils.data import DataLoader
 
 import mmrazor_unified  # noqa: F401  (compat layer + registration first)
@@ -89,8 +90,11 @@ def _options(teacher_ckpt):
 
 def test_branches_agree_with_the_teacher_far_above_its_majority_class(
         tmp_path, teacher_ckpt):
+    scope = DefaultScope.get_current_instance()
     report = _tool().run(CONFIG, str(tmp_path / 'work'),
                          _options(teacher_ckpt))
+    # the runner's default scope does not leak into later tests
+    assert DefaultScope.get_current_instance() is scope
     with open(tmp_path / 'work' / 'branch_accuracy.json') as f:
         assert json.load(f) == report
     assert osp.isfile(report['analyser_ckpt'])

@@ -34,6 +34,7 @@ from typing import Dict, List, Optional, Sequence
 
 import torch
 from mmengine.config import Config, ConfigDict, DictAction
+from mmengine.registry import DefaultScope
 from mmengine.runner import CheckpointLoader, Runner, load_checkpoint
 
 from mmrazor_unified import register_all_modules
@@ -126,20 +127,22 @@ def run(config: str,
             'this tool reports the best checkpoint on the val (held-out) '
             'data, e.g. save_best=\'agreement\', rule=\'greater\'.')
     cfg.work_dir = work_dir
-    runner = Runner.from_cfg(cfg)
-    runner.train()
-
-    best = best_checkpoint(work_dir)
-    load_checkpoint(runner.model, best, map_location='cpu')
-    branches = runner.model.analyser.branches
-    report = dict(
-        analyser_ckpt=osp.join(work_dir, 'analyser.pth'),
-        config=config,
-        teacher_ckpt=cfg.model.teacher_ckpt,
-        best_epoch=int(re.search(r'epoch_(\d+)', best).group(1)),
-        epochs=runner.epoch)
-    report['heldout'] = evaluate(runner.model, cfg.val_dataloader, branches)
-    report['test'] = evaluate(runner.model, cfg.test_dataloader, branches)
+    # the runner makes its scope the process's default: restore it after
+    with DefaultScope.overwrite_default_scope(cfg.get('default_scope')):
+        runner = Runner.from_cfg(cfg)
+        runner.train()
+        best = best_checkpoint(work_dir)
+        load_checkpoint(runner.model, best, map_location='cpu')
+        branches = runner.model.analyser.branches
+        report = dict(
+            analyser_ckpt=osp.join(work_dir, 'analyser.pth'),
+            config=config,
+            teacher_ckpt=cfg.model.teacher_ckpt,
+            best_epoch=int(re.search(r'epoch_(\d+)', best).group(1)),
+            epochs=runner.epoch)
+        for split, loader in (('heldout', cfg.val_dataloader),
+                              ('test', cfg.test_dataloader)):
+            report[split] = evaluate(runner.model, loader, branches)
     save_analyser(best, report['analyser_ckpt'])
     with open(osp.join(work_dir, REPORT), 'w') as f:
         json.dump(report, f, indent=2)
