@@ -7,13 +7,14 @@ ships ``mmrazor_unified_hook.pth``, whose single ``import`` line Python runs
 at start-up (the mechanism setuptools uses for ``distutils-precedence.pth``);
 it calls :func:`install`, which only inserts a meta path finder.
 
-The finder reacts to nothing but the top-level import of ``mmrazor``: it
-removes itself, lets the other finders locate MMRazor, and wraps that
-loader's ``exec_module`` so that, right after MMRazor's ``__init__`` (which
-only checks the MMCV/MMEngine versions), ``import mmrazor_unified`` applies
-the compatibility layer and registers our modules. When ``mmrazor_unified``
-is the importer, that nested import returns the partly initialised package
-already in ``sys.modules``. Programs that never import MMRazor pay for this
+The finder reacts to nothing but the top-level module ``mmrazor``: it lets
+the other finders locate MMRazor and wraps that loader's ``exec_module`` so
+that, right after MMRazor's ``__init__`` (which only checks the MMCV/MMEngine
+versions), the finder removes itself and ``import mmrazor_unified`` applies
+the compatibility layer and registers our modules. A mere look-up
+(``importlib.util.find_spec('mmrazor')``) executes nothing and leaves the
+finder in place. When ``mmrazor_unified`` is the importer, the nested import
+returns the partly initialised package already in ``sys.modules``. Programs that never import MMRazor pay for this
 module only: it imports nothing beyond ``sys``.
 """
 import sys
@@ -40,8 +41,9 @@ class MMRazorImportHook:
         """
         if fullname != TARGET:
             return None
-        uninstall()
         for finder in sys.meta_path:
+            if finder is cls:
+                continue
             find_spec = getattr(finder, 'find_spec', None)
             spec = find_spec(fullname, path, target) if find_spec else None
             if spec is not None:
@@ -60,6 +62,7 @@ def _then_import_package(exec_module):
     def exec_then_import(module) -> None:
         exec_module(module)
         if module.__name__ == TARGET:  # a loader may serve other modules
+            uninstall()
             __import__(PACKAGE)
 
     return exec_then_import

@@ -12,8 +12,10 @@ HOOK_FILES = ('mmrazor_unified_hook.pth', '_mmrazor_unified_hook.py')
 # a bare interpreter: the hook ran, and imported nothing heavy
 BARE = ('import sys; print("torch" in sys.modules, '
         '"_mmrazor_unified_hook" in sys.modules)')
-# MMRazor alone: its models import only with our compat layer applied
-MMRAZOR = ('import mmrazor.models, sys; '
+# MMRazor alone (after a mere look-up of it): its models import only with
+# our compat layer applied
+MMRAZOR = ('import importlib.util; importlib.util.find_spec("mmrazor"); '
+           'import mmrazor.models, sys; '
            'from mmrazor.registry import MODELS; '
            'assert "StrictTeacherDistill" in MODELS.module_dict; '
            'print(sys.modules["mmrazor_unified"].__file__)')
