@@ -96,6 +96,89 @@ tuning = {
 ablations = {}
 
 # ---------------------------------------------------------------------------
+# UniKD (configs/unikd/README.md). Its grids and variants hold UniKD's own
+# values only; the host's (KD's or DKD's logit term, DKD's warm-up) are the
+# host row's. The shipped configs follow the authors' code; each variant
+# changes one factor around the tuned UniKD + KD setting.
+UNIKD = 'model.distiller'
+UNIKD_LOSS = f'{UNIKD}.distill_losses.loss_unikd'
+S_UNIKD = f'{UNIKD}.connectors.s_unikd'
+UNIKD_GRID = [
+    {},
+    {f'{UNIKD_LOSS}.tau': 2},
+    {f'{UNIKD_LOSS}.tau': 4},
+    # the whole unified loss scaled
+    {f'{UNIKD_LOSS}.loss_weight': 0.5, f'{UNIKD_LOSS}.consistency_weight': .5},
+    {f'{UNIKD_LOSS}.loss_weight': 2, f'{UNIKD_LOSS}.consistency_weight': 2},
+    {f'{UNIKD_LOSS}.consistency_weight': 0.5},
+]
+tuning['UniKD + KD'] = UNIKD_GRID
+tuning['UniKD + DKD'] = UNIKD_GRID
+
+
+def unikd_levels(first: int) -> dict:
+    """Options fusing the student's layer<first>..layer4 without the pooled
+    level, matched with the teacher's stage <first> before its residual ReLU
+    (the fused map comes out at that stage's resolution). Stage channels of
+    the pair: student 4 * 2**(i - 1), teacher 16 * 2**(i - 1)."""
+    stages = range(first, 5)
+    teacher_channels = 16 * 2**(first - 1)
+    return {
+        f'{UNIKD}.student_recorders.stages.sources':
+        [f'backbone.layer{i}' for i in stages],
+        f'{UNIKD}.teacher_recorders.stage.source': f'backbone.layer{first}.1',
+        f'{S_UNIKD}.0.in_channels': [4 * 2**(i - 1) for i in stages],
+        f'{S_UNIKD}.0.out_channels': teacher_channels,
+        f'{S_UNIKD}.0.fuse_pooled': False,
+        f'{S_UNIKD}.1.in_channels': teacher_channels,
+        f'{UNIKD}.connectors.t_unikd.0.in_channels': teacher_channels,
+    }
+
+
+# `row` in a variant: that row's config at that row's tuned setting (plus
+# the variant's `config`, if any) instead of the centre's options.
+ablations['UniKD'] = dict(
+    row='UniKD + KD',
+    variants=[
+        # levels fused (the centre: layer1-4 + the pooled vector)
+        dict(name='levels: layer3+4', options=unikd_levels(3)),
+        dict(name='levels: layer2-4', options=unikd_levels(2)),
+        dict(
+            name='levels: layer1-4, no pooled level',
+            options={f'{S_UNIKD}.0.fuse_pooled': False}),
+        # the cost knob: fused maps of 16 instead of min(512, 32) channels
+        dict(
+            name='fusion mid_channels 16',
+            options={f'{S_UNIKD}.0.mid_channels': 16}),
+        # the paper's thesis: the same fusion with an MSE to the teacher
+        # stage + the KD row's logit term (KD at its tuned setting), no
+        # distribution heads
+        dict(
+            name='fusion + MSE feature loss (no distribution heads)',
+            row='KD',
+            config='configs/unikd/ablation/'
+            f'unikd-fusion-mse_kd_{TAIL}'),
+        # terms of the unified loss (the centre: both)
+        dict(
+            name='terms: feature KL only',
+            options={f'{UNIKD_LOSS}.consistency_weight': 0}),
+        dict(
+            name='terms: self-consistency only',
+            options={f'{UNIKD_LOSS}.loss_weight': 0}),
+        dict(
+            name='mode: gaussian', options={f'{UNIKD_LOSS}.mode': 'gaussian'}),
+        # the two gradient switches (the centre: the authors', no detach)
+        dict(
+            name='teacher sample detached in the feature KL',
+            options={f'{UNIKD_LOSS}.detach_teacher_dist': True}),
+        dict(
+            name='student logits detached in self-consistency',
+            options={f'{UNIKD_LOSS}.detach_student_logits': True}),
+        # the logit term: DKD instead of KD, each row at its tuned setting
+        dict(name='logit term: DKD (the UniKD + DKD row)', row='UniKD + DKD'),
+    ])
+
+# ---------------------------------------------------------------------------
 # MGKD (configs/mgkd/README.md). Its grids and variants hold MGKD's own values
 # only (the stage-3 parts added to the host config); the host's values are
 # the host row's. Every branch named here must be trained by stage 2

@@ -1,7 +1,10 @@
-# UniKD + DKD on ImageNet: ResNet-34 -> ResNet-18 (MMPretrain), DKD as its
-# authors ran it on ImageNet (tau 1, beta 0.5, 1 warm-up epoch). Student
-# layer2..layer4 (128, 256, 512 at 28, 14, 7) are fused into a 28x28 map
-# with the channels of the teacher's layer2 (128).
+# UniKD + DKD on ImageNet: ResNet-34 -> ResNet-18 (MMPretrain), DKD as the
+# authors ran it on ImageNet (tau 1, beta 0.5, 1 warm-up epoch). As in their
+# code, student layer1..layer4 (64..512 channels at 56, 28, 14, 7) plus the
+# pooled vector are fused into a 56x56 map with the channels of the
+# teacher's layer1 (64), matched with the teacher's layer1 output before its
+# residual ReLU (last block: `layer1.2`). The schedule is MMPretrain's
+# (batch 256, lr 0.1), the authors' batch 512 / lr 0.2 scaled linearly.
 _base_ = [
     './_base_/unikd_distiller.py',
     'mmpretrain::_base_/datasets/imagenet_bs32.py',
@@ -17,34 +20,32 @@ model = dict(
         mean=[123.675, 116.28, 103.53],
         std=[58.395, 57.12, 57.375],
         bgr_to_rgb=True),
-    architecture=dict(cfg_path='mmpretrain::resnet/resnet18_8xb32_in1k.py'),
-    teacher=dict(cfg_path='mmpretrain::resnet/resnet34_8xb32_in1k.py'),
+    architecture=dict(
+        cfg_path='mmpretrain::resnet/resnet18_8xb32_in1k.py',
+        pretrained=False),
+    teacher=dict(
+        cfg_path='mmpretrain::resnet/resnet34_8xb32_in1k.py',
+        pretrained=False),
     teacher_ckpt=teacher_ckpt,
     distiller=dict(
-        student_recorders=dict(
-            stages=dict(sources=[
-                'backbone.layer2', 'backbone.layer3', 'backbone.layer4'
-            ])),
-        teacher_recorders=dict(stage=dict(source='backbone.layer2')),
+        teacher_recorders=dict(stage=dict(source='backbone.layer1.2')),
         connectors=dict(
             s_unikd=[
                 dict(
                     type='UniKDFusionConnector',
-                    in_channels=[128, 256, 512],
-                    out_channels=128,
-                    mid_channels=256),
+                    in_channels=[64, 128, 256, 512],
+                    out_channels=64),
                 dict(
                     type='UniKDDistributionHead',
-                    in_channels=128,
+                    in_channels=64,
                     num_classes=1000)
             ],
             t_unikd=[
                 dict(
                     type='UniKDDistributionHead',
-                    in_channels=128,
+                    in_channels=64,
                     num_classes=1000)
             ]),
-        distill_losses=dict(
-            loss_logits=dict(tau=1.0, alpha=1.0, beta=0.5))))
+        distill_losses=dict(loss_dkd=dict(tau=1.0, alpha=1.0, beta=0.5))))
 
 val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')

@@ -48,7 +48,7 @@ def test_two_cpu_processes_train_the_same_model(tmp_path, small_data,
             allow_failed_imports=False)
         custom_hooks = [
             dict(type='mmrazor.DistillLossWarmupHook',
-                 loss_names=['loss_logits'], warmup_epochs=1),
+                 loss_names=['loss_dkd'], warmup_epochs=1),
             dict(type='mmrazor.DumpRankParamsHook', out_dir={str(tmp_path)!r})
         ]
         '''))

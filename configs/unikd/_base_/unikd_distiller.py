@@ -1,33 +1,34 @@
-# UniKD distiller (ECCV 2024): fusion connector + distribution heads +
+# UniKD method base (ECCV 2024): fusion connector + distribution heads +
 # unified distribution loss, with MMRazor's DKDLoss as the logit term
-# (`loss_logits`; swap it for KLDivergence for UniKD + KD).
+# (`loss_dkd`, ramped in by DistillLossWarmupHook as the authors do).
 #
-# A concrete config inherits this file plus dataset / schedule / runtime bases
-# and only names the pair:
-#   model.architecture / model.teacher / model.teacher_ckpt,
-#   distiller.student_recorders.stages.sources (student stage modules),
-#   distiller.teacher_recorders.stage.source (teacher stage module),
-#   distiller.connectors.s_unikd (fusion in/out channels, head channels and
-#   classes) and distiller.connectors.t_unikd (teacher head).
-# Pair configs usually take these parts from a `_base_/unikd_<pair>.py` of
-# plain variables (`{{_base_.unikd_connectors}}` etc.), shared with the MGKD
-# configs of the same pair.
-# The fused map comes out at the shallowest fused student stage's resolution
-# with the channels of the teacher stage at that level, which the teacher
-# recorder picks. The placeholders below fit ResNet-style students
-# (layer1..layer4) on 10 classes.
-# Concrete configs also set `val_cfg` to MMRazor's
-# SingleTeacherDistillValLoop (schedule bases define `val_cfg` too, and
-# MMEngine forbids the same key in two bases).
+# A config for a new pair inherits this file plus dataset / schedule /
+# runtime bases and sets
+#   model.architecture and model.teacher (`cfg_path=...` or an inline model
+#     dict) and model.teacher_ckpt (without one the teacher stays random),
+#   val_cfg = dict(_delete_=True, type='mmrazor.SingleTeacherDistillValLoop')
+#     (schedule bases define `val_cfg` too, and MMEngine forbids the same key
+#     in two bases),
+# and, where the pair differs from the placeholders below, the UniKD parts:
+#   distiller.student_recorders.stages.sources (student stages, shallow to
+#     deep; the connector adds the pooled deepest stage as a 1x1 level),
+#   distiller.teacher_recorders.stage.source (the teacher's last block at the
+#     resolution of the shallowest fused student stage, recorded before its
+#     residual ReLU),
+#   distiller.connectors: s_unikd.0.in_channels (student stage channels),
+#     s_unikd.0.out_channels = s_unikd.1.in_channels = t_unikd.0.in_channels
+#     (the teacher stage's channels) and both heads' num_classes,
+#   the DKD values (`loss_dkd`) and the warm-up length (`custom_hooks`).
+# The placeholders fit, as the authors' code does, a ResNet-18-like student
+# (layer1..layer4, 64..512 channels) whose four stages and pooled vector are
+# fused at layer1's resolution, and a ResNet-18-like teacher whose layer1
+# (64 channels, last block `layer1.1`) is the target, on 10 classes.
 _base_ = ['./unikd_loss.py']
 custom_imports = dict(imports=['mmrazor_unified'], allow_failed_imports=False)
 
 model = dict(
     _scope_='mmrazor',
     type='StrictTeacherDistill',
-    architecture=dict(cfg_path=None, pretrained=False),
-    teacher=dict(cfg_path=None, pretrained=False),
-    teacher_ckpt=None,
     distiller=dict(
         type='ConfigurableDistiller',
         student_recorders=dict(
@@ -41,7 +42,9 @@ model = dict(
             fc=dict(type='ModuleOutputs', source='head.fc'),
             gt_labels=dict(type='ModuleInputs', source='head.loss_module')),
         teacher_recorders=dict(
-            stage=dict(type='ModuleOutputs', source='backbone.layer4'),
+            # layer1's output before the residual ReLU of its last block
+            stage=dict(
+                type='PreActivationOutputs', source='backbone.layer1.1'),
             fc=dict(type='ModuleOutputs', source='head.fc')),
         connectors=dict(
             # student: fused stages -> Gaussian over the class logits
@@ -49,10 +52,11 @@ model = dict(
                 dict(
                     type='UniKDFusionConnector',
                     in_channels=[64, 128, 256, 512],
-                    out_channels=512),
+                    out_channels=64,
+                    fuse_pooled=True),
                 dict(
                     type='UniKDDistributionHead',
-                    in_channels=512,
+                    in_channels=64,
                     num_classes=10)
             ],
             # teacher: its stage feature -> Gaussian (trainable head, the
@@ -60,12 +64,12 @@ model = dict(
             t_unikd=[
                 dict(
                     type='UniKDDistributionHead',
-                    in_channels=512,
+                    in_channels=64,
                     num_classes=10)
             ]),
         distill_losses=dict(
             loss_unikd={{_base_.unikd_loss}},
-            loss_logits=dict(
+            loss_dkd=dict(
                 type='DKDLoss',
                 tau=4.0,
                 alpha=1.0,
@@ -74,17 +78,18 @@ model = dict(
                 reduction='batchmean')),
         loss_forward_mappings=dict(
             loss_unikd={{_base_.unikd_loss_mapping}},
-            loss_logits=dict(
+            loss_dkd=dict(
                 preds_S=dict(from_student=True, recorder='fc'),
                 preds_T=dict(from_student=False, recorder='fc'),
                 gt_labels=dict(
                     recorder='gt_labels', from_student=True, data_idx=1)))))
 
-# The authors ramp the DKD term in linearly (20 of 240 epochs on CIFAR).
+# The authors ramp the DKD term in linearly (20 of 240 epochs on CIFAR, 1 on
+# ImageNet).
 custom_hooks = [
     dict(
         type='mmrazor.DistillLossWarmupHook',
-        loss_names=['loss_logits'],
+        loss_names=['loss_dkd'],
         warmup_epochs=1)
 ]
 

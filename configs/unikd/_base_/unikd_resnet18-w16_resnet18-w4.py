@@ -2,22 +2,47 @@
 # (Fashion-MNIST), as plain variables for `{{_base_.x}}`; used by the UniKD
 # and the MGKD-on-UniKD configs of this pair.
 # Stage channels: teacher (16, 32, 64, 128), student (4, 8, 16, 32); spatial
-# sizes 28, 14, 7, 4. The two deepest student stages are fused into a 7x7,
-# 64-channel map matched with the teacher's layer3 (64 channels, 7x7); this
-# keeps the connector's cost small next to the teacher's forward pass.
+# sizes 28, 14, 7, 4. As in the authors' code, all four student stages plus
+# the globally pooled vector (a 1x1 level the connector adds:
+# `fuse_pooled=True`) are fused into a 28x28 map with the channels of the
+# teacher's layer1 (16), matched with the teacher's layer1 output *before* its
+# residual ReLU (recorded at the stage's last block, `backbone.layer1.1`).
+# Typed dicts carry `_scope_='mmrazor'` (our modules live in MMRazor's
+# registries): MMEngine would otherwise stamp `mmrazor_unified` on them when a
+# config inherits this file by package path.
 unikd_student_recorders = dict(
     stages=dict(
+        _scope_='mmrazor',
         type='MultiModuleOutputs',
-        sources=['backbone.layer3', 'backbone.layer4']))
+        sources=[
+            'backbone.layer1', 'backbone.layer2', 'backbone.layer3',
+            'backbone.layer4'
+        ]))
 unikd_teacher_recorders = dict(
-    stage=dict(type='ModuleOutputs', source='backbone.layer3'))
+    stage=dict(
+        _scope_='mmrazor',
+        type='PreActivationOutputs',
+        source='backbone.layer1.1'))
+# the fusion connector alone, also used by the MSE ablation (../ablation/)
+unikd_fusion = dict(
+    _scope_='mmrazor',
+    type='UniKDFusionConnector',
+    in_channels=[4, 8, 16, 32],
+    out_channels=16,
+    fuse_pooled=True)
 unikd_connectors = dict(
     s_unikd=[
+        unikd_fusion,
         dict(
-            type='UniKDFusionConnector', in_channels=[16, 32],
-            out_channels=64),
-        dict(type='UniKDDistributionHead', in_channels=64, num_classes=10)
+            _scope_='mmrazor',
+            type='UniKDDistributionHead',
+            in_channels=16,
+            num_classes=10)
     ],
     t_unikd=[
-        dict(type='UniKDDistributionHead', in_channels=64, num_classes=10)
+        dict(
+            _scope_='mmrazor',
+            type='UniKDDistributionHead',
+            in_channels=16,
+            num_classes=10)
     ])
