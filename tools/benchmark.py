@@ -261,14 +261,18 @@ class Benchmark:
         self.store = RecordStore(args.records, self.fingerprint)
         self.planner = Planner(self.protocol, self.store.current)
 
-    def fingerprint(self, run: Run) -> dict:
-        """The hashes a record of ``run`` must carry to be current."""
+    def weights_for(self, run: Run) -> Dict[str, str]:
+        """The checkpoint options of ``run``; trains MGKD's stage 2 for the
+        first run that needs it."""
         if ANALYSER_KEY not in self.context.weights and present_keys(
                 osp.join(ROOT, run.config), (ANALYSER_KEY, )):
-            # stage 2 of MGKD, trained once, on the first run that needs it
             self.context.weights[ANALYSER_KEY] = prepare_analyser(
                 self.args, self.teacher, self.args.records)
-        weights = weight_options(self.context, run.config)
+        return weight_options(self.context, run.config)
+
+    def fingerprint(self, run: Run) -> dict:
+        """The hashes a record of ``run`` must carry to be current."""
+        weights = self.weights_for(run)
         out = dict(
             config_hash=config_hash(
                 run.config, all_options(self.protocol, run, self.args.quick),
@@ -306,6 +310,7 @@ class Benchmark:
                         self.args.max_runs is None
                         or started < self.args.max_runs):
                     run = pending.pop(0)
+                    self.weights_for(run)  # before the run reads them
                     stale = (' (replacing a stale record)'
                              if self.store.is_stale(run) else '')
                     print(f'[{len(pending) + 1} runs pending] {run.slug}'
