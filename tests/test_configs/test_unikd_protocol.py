@@ -11,6 +11,7 @@ import copy
 import functools
 import os.path as osp
 import runpy
+import sys
 
 import pytest
 import torch
@@ -18,6 +19,9 @@ from helpers import ROOT
 from mmengine.config import Config, DictAction
 from mmpretrain.structures import DataSample
 from mmrazor.registry import MODELS
+
+sys.path.insert(0, osp.join(ROOT, 'tools'))
+from bench.run import format_value  # noqa: E402  (the benchmark's own)
 
 PROTOCOL = runpy.run_path(
     osp.join(ROOT, 'benchmarks', 'fashion_mnist', 'protocol.py'))
@@ -61,14 +65,6 @@ def parsed(config: str) -> Config:
     return Config.fromfile(osp.join(ROOT, config))
 
 
-def to_cli(value) -> str:
-    """A value written for ``--cfg-options`` (MMEngine's DictAction)."""
-    if isinstance(value, (list, tuple)):
-        inner = ','.join(to_cli(v) for v in value)
-        return f'[{inner}]' if isinstance(value, list) else f'({inner})'
-    return str(value)
-
-
 def test_unikd_grids_and_ablation_are_declared():
     for row in UNIKD_ROWS:
         grid = PROTOCOL['tuning'][row]
@@ -87,11 +83,14 @@ def test_unikd_grids_and_ablation_are_declared():
 
 @pytest.mark.parametrize('config, options', cases())
 def test_options_apply_and_train_one_step(config, options):
-    # exactly what tools/train.py does with --cfg-options
+    # options written as the benchmark writes them, parsed and merged
+    # exactly as tools/train.py does
     parser = argparse.ArgumentParser()
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
-    args = parser.parse_args(
-        ['--cfg-options', *(f'{k}={to_cli(v)}' for k, v in options.items())])
+    args = parser.parse_args([
+        '--cfg-options',
+        *(f'{k}={format_value(v)}' for k, v in options.items())
+    ])
     assert args.cfg_options == options  # the values survive the round trip
     cfg = copy.deepcopy(parsed(config))
     cfg.merge_from_dict(args.cfg_options)
