@@ -282,6 +282,18 @@ class Planner:
             raise ValueError(f'unknown stage {stage!r}; one of {STAGES}')
         return rotate_by_seed(runs)
 
+    def size(self, stage: str) -> int:
+        """Runs of ``stage`` in the whole protocol, planned or not yet."""
+        p = self.protocol
+        if stage == 'tune':
+            points = sum(len(grid) for grid in p.tuning.values())
+        elif stage == 'ablation':
+            points = sum(
+                len(a['variants']) + 1 for a in p.ablations.values())
+        else:
+            points = len(p.rows)
+        return points * len(p.seeds[stage])
+
     def blocked(self, stage: str) -> List[str]:
         """Rows (or ablations) of ``stage`` that wait for tuning runs."""
         if stage == 'ablation':

@@ -71,6 +71,7 @@ class Report:
             out.append(
                 dict(
                     stage=stage,
+                    total=self.planner.size(stage),
                     planned=len(runs),
                     finished=len(done),
                     missing=[r.slug for r in runs
@@ -208,11 +209,12 @@ class Report:
                 f'{teacher["top1"]:.2f} %, weights '
                 f'`{teacher["path"]}` (sha256 {teacher["hash"]}).')
         lines += ['', '## Status', '',
-                  '| stage | finished / planned now | waiting for tuning |',
-                  '|---|---|---|']
+                  '| stage | runs in the protocol | planned now | finished | '
+                  'waiting for tuning |', '|---|---|---|---|---|']
         for s in data['status']:
-            lines.append(f'| {s["stage"]} | {s["finished"]} / {s["planned"]} '
-                         f'| {", ".join(s["waiting"]) or "-"} |')
+            lines.append(f'| {s["stage"]} | {s["total"]} | {s["planned"]} | '
+                         f'{s["finished"]} | '
+                         f'{", ".join(s["waiting"]) or "-"} |')
         lines += self._final_lines(final, data['differences'])
         lines += self._tuning_lines(data['tuning'])
         lines += self._ablation_lines(data['ablations'])

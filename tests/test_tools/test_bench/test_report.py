@@ -35,8 +35,9 @@ def test_report_tables_come_from_the_records():
     assert diffs[('A + KD', 'KD')]['verdict'] == 'not separated'
     assert 'Not measured yet' in text  # no cost record
     status = {s['stage']: s for s in report.status()}
-    assert (status['final']['finished'], status['final']['planned']) == (15,
-                                                                          15)
+    assert (status['final']['finished'], status['final']['planned'],
+            status['final']['total']) == (15, 15, 15)
+    assert status['tune']['total'] == 3 * 2  # 3 KD points, 2 seeds
 
 
 def test_missing_runs_are_listed_not_hidden():
