@@ -6,16 +6,17 @@ script *argv`` would (``runpy``, ``__main__``, the script's folder first on
 ``sys.path``), so a batch pays Python's and the frameworks' import time once.
 A job with ``"shell"`` instead of ``"script"`` runs that shell command line
 (e.g. ``cp``) in a subprocess. A failing job does not stop the batch. After every job ``RESULTS`` (JSON)
-maps each finished job's name to ``ok``, ``error`` (the traceback) and
-``package_imported_before`` (whether ``mmrazor_unified`` was imported before
-the job started: False for the first job shows that whatever imported it did
-so from inside the tool).
+maps each finished job's name to ``ok``, ``error`` (the traceback),
+``seconds`` (wall time) and ``package_imported_before`` (whether
+``mmrazor_unified`` was imported before the job started: False for the first
+job shows that whatever imported it did so from inside the tool).
 """
 import json
 import os
 import runpy
 import subprocess
 import sys
+import time
 import traceback
 
 
@@ -51,7 +52,9 @@ def main() -> None:
     results = {}
     for job in jobs:
         print(f'=== batch job {job["name"]}', flush=True)
-        results[job['name']] = run_job(job)
+        start = time.time()
+        results[job['name']] = dict(
+            run_job(job), seconds=round(time.time() - start, 1))
         with open(results_file, 'w') as f:
             json.dump(results, f, indent=1)
 

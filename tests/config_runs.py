@@ -23,8 +23,8 @@ from helpers import ROOT
 from mmengine.config import Config
 
 CONFIGS = osp.join(ROOT, 'configs')
-# a tiny real subset: 2 training iterations, 64 images to evaluate
-TINY_IMAGES, TINY_BATCH = 64, 32
+# a tiny real subset: one batch to train on, one to evaluate
+TINY_IMAGES = TINY_BATCH = 32
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
@@ -151,32 +151,55 @@ def as_options(overrides: Dict[str, str]) -> List[str]:
     return [f'{key}={value}' for key, value in overrides.items()]
 
 
-def run_batch(jobs: List[dict], folder: str) -> Dict[str, dict]:
-    """Run ``jobs`` (see ``batch_tools.py``) in one new process.
+def run_batch(jobs: List[dict], folder: str,
+              processes: int = 2) -> Dict[str, dict]:
+    """Run ``jobs`` (see ``batch_tools.py``) in ``processes`` new processes.
+
+    Jobs of one ``group`` (default: the job's name) run in order in one
+    process; groups are spread over the processes, which run side by side
+    with one torch thread each (most of a tool run is single-threaded
+    Python: config parsing and dumps, dataset loading).
 
     Returns:
-        dict: Job name -> result; the output of the whole batch is in
-        ``folder/batch.log``.
+        dict: Job name -> result. Each process's output is in
+        ``folder/batch<i>.log``.
     """
-    jobs_file = osp.join(folder, 'jobs.json')
-    results_file = osp.join(folder, 'results.json')
-    with open(jobs_file, 'w') as f:
-        json.dump(jobs, f, indent=1)
-    with open(osp.join(folder, 'batch.log'), 'w') as log:
-        subprocess.run([
+    groups: Dict[str, List[dict]] = {}
+    for item in jobs:
+        groups.setdefault(item.pop('group', item['name']), []).append(item)
+    shares = [[] for _ in range(min(processes, len(groups)))]
+    for i, group in enumerate(groups.values()):
+        shares[i % len(shares)] += group
+    env = dict(os.environ, OMP_NUM_THREADS='1') if len(shares) > 1 else None
+    procs = []
+    for i, share in enumerate(shares):
+        jobs_file = osp.join(folder, f'jobs{i}.json')
+        with open(jobs_file, 'w') as f:
+            json.dump(share, f, indent=1)
+        log = open(osp.join(folder, f'batch{i}.log'), 'w')
+        procs.append((subprocess.Popen([
             sys.executable,
             osp.join(ROOT, 'tests', 'batch_tools.py'), jobs_file,
-            results_file
+            osp.join(folder, f'results{i}.json')
         ],
-                       cwd=folder,
-                       stdout=log,
-                       stderr=subprocess.STDOUT)
-    if not osp.isfile(results_file):
-        return {}
-    with open(results_file) as f:
-        return json.load(f)
+                                       cwd=folder,
+                                       env=env,
+                                       stdout=log,
+                                       stderr=subprocess.STDOUT), log))
+    results = {}
+    for i, (proc, log) in enumerate(procs):
+        proc.wait()
+        log.close()
+        path = osp.join(folder, f'results{i}.json')
+        if osp.isfile(path):
+            with open(path) as f:
+                results.update(json.load(f))
+    return results
 
 
-def job(name: str, script: str, argv: List[str], cwd: str) -> dict:
-    """One ``batch_tools.py`` job."""
-    return dict(name=name, script=script, argv=list(argv), cwd=cwd)
+def job(name: str, script: str, argv: List[str], cwd: str,
+        group: Optional[str] = None) -> dict:
+    """One ``batch_tools.py`` job; jobs of one ``group`` run in order in one
+    process."""
+    return dict(name=name, script=script, argv=list(argv), cwd=cwd,
+                group=group or name)

@@ -11,7 +11,8 @@
   file that later commands of the same README use. A block right after
   ``<!-- snippet: NAME -->`` carries that name, by which a test can read it.
 
-:func:`to_job` turns a runnable snippet into a ``batch_tools.py`` job.
+:func:`to_job` turns a runnable snippet into a ``batch_tools.py`` job (the
+jobs of one README run in order, in one process).
 """
 import glob
 import os.path as osp
@@ -126,7 +127,8 @@ def to_job(snippet: Snippet, sandbox: str, data_options: List[str]) -> dict:
     script = PYTHON_SCRIPT.match(snippet.text)
     name = str(snippet)
     if script is None:
-        return dict(name=name, shell=snippet.text, cwd=sandbox)
+        return dict(
+            name=name, shell=snippet.text, cwd=sandbox, group=snippet.readme)
     argv = shlex.split(script.group(2))
     if data_options:
         if '--cfg-options' in argv:
@@ -138,4 +140,5 @@ def to_job(snippet: Snippet, sandbox: str, data_options: List[str]) -> dict:
         name=name,
         script=osp.join(sandbox, script.group(1)),
         argv=argv,
-        cwd=sandbox)
+        cwd=sandbox,
+        group=snippet.readme)

@@ -1,8 +1,8 @@
 """MMRazor's own ``tools/train.py`` and ``tools/test.py`` (the files its
 wheel ships for ``mim train mmrazor``) train and test our configs, inherited
 by plain file path and by ``mmrazor_unified::`` path: one config per family
-(KD, UniKD, MGKD student), in one fresh process that never imports our
-package itself - the start-up hook does, when MMRazor is imported."""
+(KD, UniKD, MGKD student), in fresh processes that never import our
+package themselves - the start-up hook does, when MMRazor is imported."""
 import glob
 import os.path as osp
 
@@ -47,19 +47,19 @@ def runs(tmp_path_factory, tiny_teacher_ckpt) -> tuple:
             job(f'{family} train', osp.join(MMRAZOR_TOOLS, 'train.py'), [
                 child, '--work-dir', work_dir, '--cfg-options',
                 'train_cfg.max_epochs=1', *options
-            ], folder),
+            ], folder, group=family),
             job(f'{family} test', osp.join(MMRAZOR_TOOLS, 'test.py'), [
                 child,
                 osp.join(work_dir, 'epoch_1.pth'), '--work-dir', work_dir,
                 '--cfg-options', *options
-            ], folder)
+            ], folder, group=family)
         ]
     return work_dirs, run_batch(jobs, folder)
 
 
 def test_the_start_up_hook_imported_our_package(runs):
     _, results = runs
-    first = results[f'{CASES[0][0]} train']
+    first = results[f'{CASES[0][0]} train']  # the first job of its process
     assert not first['package_imported_before']
     assert first['ok'], first['error'][-3000:]
 
