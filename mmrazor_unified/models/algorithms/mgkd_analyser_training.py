@@ -12,6 +12,7 @@ from mmrazor.registry import MODELS
 
 from ..heads.mgkd_analyser import MGKDAnalyser, MGKDAnalysis
 from ..teacher_checkpoint import check_teacher_ckpt, load_teacher
+from .model_cfg_path import resolve_cfg_path
 
 
 def gt_labels_of(data_samples: Optional[List]) -> torch.Tensor:
@@ -131,7 +132,8 @@ class MGKDAnalyserTraining(BaseAlgorithm):
     Args:
         architecture (dict | BaseModel): The teacher, an MMPretrain
             classifier (e.g. ``dict(cfg_path='mmpretrain::...',
-            pretrained=False)``).
+            pretrained=False)``; ``cfg_path`` may also be a config file, see
+            :func:`resolve_cfg_path`).
         teacher_ckpt (str): The trained teacher's checkpoint (required).
         analyser (dict): Config of :class:`MGKDAnalyser`. ``in_channels``
             and ``num_classes`` default to the teacher head's.
@@ -153,7 +155,9 @@ class MGKDAnalyserTraining(BaseAlgorithm):
                  data_preprocessor: Optional[Union[Dict, nn.Module]] = None,
                  init_cfg: Optional[Dict] = None) -> None:
         check_teacher_ckpt(teacher_ckpt)  # before anything is built
-        super().__init__(architecture, data_preprocessor, init_cfg)
+        super().__init__(
+            resolve_cfg_path(architecture, 'model.architecture'),
+            data_preprocessor, init_cfg)
         load_teacher(self.architecture, teacher_ckpt)
         for param in self.architecture.parameters():
             param.requires_grad = False

@@ -1,5 +1,6 @@
 """``architecture.cfg_path`` / ``teacher.cfg_path`` given as config files."""
 import pytest
+import torch
 from helpers import tiny_classifier
 from mmengine.config import Config
 from mmrazor.registry import MODELS
@@ -86,3 +87,27 @@ def test_package_paths_and_built_models_are_left_to_mmrazor():
     assert resolve_cfg_path(pkg, 'model.teacher') is pkg
     typed = tiny_classifier(4)
     assert resolve_cfg_path(typed, 'model.teacher') is typed
+
+
+def test_mgkd_analyser_teacher_from_a_config_file(tmp_path):
+    write_model_config(tmp_path / 'teacher.py', width=8)
+    teacher = MODELS.build(
+        resolve_cfg_path(
+            dict(cfg_path=str(tmp_path / 'teacher.py')), 'model.teacher'))
+    torch.save({'state_dict': teacher.state_dict()}, tmp_path / 't.pth')
+    model = MODELS.build(
+        dict(
+            _scope_='mmrazor',
+            type='MGKDAnalyserTraining',
+            architecture=dict(cfg_path=str(tmp_path / 'teacher.py')),
+            teacher_ckpt=str(tmp_path / 't.pth'),
+            analyser=dict(type='MGKDAnalyser')))
+    assert model.architecture.backbone.base_channels == 8
+    with pytest.raises(ValueError, match='`model.architecture.cfg_path`'):
+        MODELS.build(
+            dict(
+                _scope_='mmrazor',
+                type='MGKDAnalyserTraining',
+                architecture=dict(cfg_path='teacher.py'),
+                teacher_ckpt=str(tmp_path / 't.pth'),
+                analyser=dict(type='MGKDAnalyser')))
