@@ -4,9 +4,12 @@ MMEngine resolves ``pkg::path`` through a hard-coded package map
 (``mmengine.config.utils.MODULE2PACKAGE``) and finds the package's ``.mim``
 folder with ``get_installed_path``, which points into site-packages even for
 an editable install. Registering adds our package to that map and teaches the
-two call sites where our ``.mim`` folder really is. It only takes effect in
-processes that import ``mmrazor_unified`` before parsing such a path; tools
-that never import it can inherit our configs by plain file path instead.
+two call sites where our ``.mim`` folder really is. It takes effect in every
+process that imports ``mmrazor_unified`` before parsing such a path, which
+includes every process that imports ``mmrazor`` (the installed start-up hook,
+``_mmrazor_unified_hook``); others can inherit our configs by plain file
+path. The dicts such a path brings in are stamped ``_scope_=
+'mmrazor_unified'`` by MMEngine and built in :mod:`mmrazor_unified.registry`.
 """
 import os.path as osp
 
