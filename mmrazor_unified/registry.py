@@ -19,7 +19,9 @@ them as ``mmrazor.X`` or inside ``_scope_='mmrazor'`` dicts, as before.
 from mmengine.registry import Registry
 from mmpretrain import registry as mmpretrain
 
-SCOPE = 'mmrazor_unified'
+from .utils.config_package import PACKAGE
+
+SCOPE = PACKAGE  # MMEngine finds a scope's registries in `<scope>.registry`
 # the modules that register MMPretrain's classes
 MMPRETRAIN_MODULES = [
     'mmpretrain.datasets', 'mmpretrain.engine', 'mmpretrain.evaluation',
