@@ -170,11 +170,12 @@ def prepare_teacher(args: argparse.Namespace, records: str) -> dict:
 
 
 def prepare_analyser(args: argparse.Namespace, teacher: dict,
-                     records: str) -> str:
+                     records: str) -> Optional[str]:
     """The committed MGKD stage-2 analyser (trained here if absent).
 
     Trained by ``tools/analysis_tools/mgkd_analyser.py`` (held-out
     stopping); its branch report becomes the ``mgkd_analyser.json`` record.
+    With ``--list`` or ``--report`` nothing is trained: None if absent.
     """
     weights = (osp.join(args.work_dir, 'mgkd_analyser.pth')
                if args.quick else ANALYSER_WEIGHTS)
@@ -186,8 +187,7 @@ def prepare_analyser(args: argparse.Namespace, teacher: dict,
                                                          teacher['hash']):
             return weights
     if args.list or args.report:
-        sys.exit(f'No MGKD analyser at {weights} with a matching '
-                 f'{record_path}: run without --list/--report to train it.')
+        return None  # its runs show as missing
     work_dir = osp.join(args.work_dir, 'mgkd_analyser')
     quick = [
         'train_dataloader.dataset.index_range=(0,320)',
@@ -261,9 +261,10 @@ class Benchmark:
         self.store = RecordStore(args.records, self.fingerprint)
         self.planner = Planner(self.protocol, self.store.current)
 
-    def weights_for(self, run: Run) -> Dict[str, str]:
+    def weights_for(self, run: Run) -> Dict[str, Optional[str]]:
         """The checkpoint options of ``run``; trains MGKD's stage 2 for the
-        first run that needs it."""
+        first run that needs it (None where ``--list``/``--report`` cannot
+        train it)."""
         if ANALYSER_KEY not in self.context.weights and present_keys(
                 osp.join(ROOT, run.config), (ANALYSER_KEY, )):
             self.context.weights[ANALYSER_KEY] = prepare_analyser(
@@ -278,7 +279,8 @@ class Benchmark:
                 run.config, all_options(self.protocol, run, self.args.quick),
                 ROOT, weights))
         for key, path in sorted(weights.items()):
-            out[f'weights_hash.{key}'] = file_hash(path)
+            # no weights yet: no record can be current
+            out[f'weights_hash.{key}'] = file_hash(path) if path else None
         return out
 
     def stages(self) -> List[str]:
