@@ -14,8 +14,9 @@ versions), the finder removes itself and ``import mmrazor_unified`` applies
 the compatibility layer and registers our modules. A mere look-up
 (``importlib.util.find_spec('mmrazor')``) executes nothing and leaves the
 finder in place. When ``mmrazor_unified`` is the importer, the nested import
-returns the partly initialised package already in ``sys.modules``. Programs that never import MMRazor pay for this
-module only: it imports nothing beyond ``sys``.
+returns the partly initialised package already in ``sys.modules``. Programs
+that never import MMRazor pay for this module only: it imports nothing
+beyond ``sys``.
 """
 import sys
 

@@ -86,8 +86,7 @@ class EditableWheelWithHook(editable_wheel):
     """
 
     def _select_strategy(self, name, tag, build_lib):
-        return _WithStartupHook(
-            super()._select_strategy(name, tag, build_lib))
+        return _WithStartupHook(super()._select_strategy(name, tag, build_lib))
 
 
 class _WithStartupHook:

@@ -42,10 +42,7 @@ def _child(parent: Registry) -> Registry:
         Registry: An empty registry with scope ``'mmrazor_unified'``.
     """
     return Registry(
-        parent.name,
-        parent=parent,
-        scope=SCOPE,
-        locations=MMPRETRAIN_MODULES)
+        parent.name, parent=parent, scope=SCOPE, locations=MMPRETRAIN_MODULES)
 
 
 RUNNERS = _child(mmpretrain.RUNNERS)

@@ -5,11 +5,12 @@
 script *argv`` would (``runpy``, ``__main__``, the script's folder first on
 ``sys.path``), so a batch pays Python's and the frameworks' import time once.
 A job with ``"shell"`` instead of ``"script"`` runs that shell command line
-(e.g. ``cp``) in a subprocess. A failing job does not stop the batch. After every job ``RESULTS`` (JSON)
-maps each finished job's name to ``ok``, ``error`` (the traceback),
-``seconds`` (wall time) and ``package_imported_before`` (whether
-``mmrazor_unified`` was imported before the job started: False for the first
-job shows that whatever imported it did so from inside the tool).
+(e.g. ``cp``) in a subprocess. A failing job does not stop the batch. After
+every job ``RESULTS`` (JSON) maps each finished job's name to ``ok``,
+``error`` (the traceback), ``seconds`` (wall time) and
+``package_imported_before`` (whether ``mmrazor_unified`` was imported
+before the job started: False for the first job shows that whatever
+imported it did so from inside the tool).
 """
 import json
 import os
@@ -24,8 +25,12 @@ def run_job(job: dict) -> dict:
     """Run one job; return its result entry."""
     result = dict(package_imported_before='mmrazor_unified' in sys.modules)
     if 'shell' in job:
-        proc = subprocess.run(job['shell'], shell=True, cwd=job['cwd'],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            job['shell'],
+            shell=True,
+            cwd=job['cwd'],
+            capture_output=True,
+            text=True)
         ok = proc.returncode == 0
         return dict(result, ok=ok, error=None if ok else proc.stderr)
     argv, path, cwd = sys.argv, list(sys.path), os.getcwd()

@@ -107,9 +107,10 @@ def save_analyser(conn: dict, path: str) -> None:
     prefix = conn.get('prefix', 'analyser.')
     torch.save(
         {
-            'state_dict':
-            {prefix + k: v
-             for k, v in analyser.state_dict().items()}
+            'state_dict': {
+                prefix + k: v
+                for k, v in analyser.state_dict().items()
+            }
         }, path)
 
 
@@ -151,7 +152,8 @@ def as_options(overrides: Dict[str, str]) -> List[str]:
     return [f'{key}={value}' for key, value in overrides.items()]
 
 
-def run_batch(jobs: List[dict], folder: str,
+def run_batch(jobs: List[dict],
+              folder: str,
               processes: int = 2) -> Dict[str, dict]:
     """Run ``jobs`` (see ``batch_tools.py``) in ``processes`` new processes.
 
@@ -197,9 +199,16 @@ def run_batch(jobs: List[dict], folder: str,
     return results
 
 
-def job(name: str, script: str, argv: List[str], cwd: str,
+def job(name: str,
+        script: str,
+        argv: List[str],
+        cwd: str,
         group: Optional[str] = None) -> dict:
     """One ``batch_tools.py`` job; jobs of one ``group`` run in order in one
     process."""
-    return dict(name=name, script=script, argv=list(argv), cwd=cwd,
-                group=group or name)
+    return dict(
+        name=name,
+        script=script,
+        argv=list(argv),
+        cwd=cwd,
+        group=group or name)

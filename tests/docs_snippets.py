@@ -32,7 +32,8 @@ SHELL_LANGS = ('bash', 'sh', 'shell')
 PYTHON_SCRIPT = re.compile(r'^(?:\.venv/bin/)?python (tools/\S+\.py)(.*)$')
 # commands that only copy files between the steps of a documented chain
 SHELL_COMMANDS = ('cp ', 'mkdir ')
-PLACEHOLDER = re.compile(r'<[^<>\s]+>|\bCONFIG\b|\bCHECKPOINT\b|\bPATH\b|\.\.\.|\[')
+PLACEHOLDER = re.compile(
+    r'<[^<>\s]+>|\bCONFIG\b|\bCHECKPOINT\b|\bPATH\b|\.\.\.|\[')
 # placeholders with one meaning in every README
 TEACHER = 'checkpoints/resnet18-w16_1xb128_fashion-mnist.pth'
 SUBSTITUTIONS = {'model.teacher_ckpt=PATH': f'model.teacher_ckpt={TEACHER}'}
@@ -94,8 +95,7 @@ def snippets(readme: str) -> List[Snippet]:
                 Snippet(readme, 'command', c, line) for c in _commands(body)
             ]
         elif lang == 'python':
-            found.append(
-                Snippet(readme, 'config', body.strip(), line, marker))
+            found.append(Snippet(readme, 'config', body.strip(), line, marker))
     for match in INLINE.finditer(text):
         inside_fence = any(a <= match.start() < b for a, b in fenced)
         code = match.group(1).strip()
@@ -114,8 +114,8 @@ def runnable(snippet: Snippet) -> bool:
         return snippet.config_file is not None
     if PLACEHOLDER.search(snippet.text):
         return False
-    return bool(PYTHON_SCRIPT.match(snippet.text)) or snippet.text.startswith(
-        SHELL_COMMANDS)
+    return bool(PYTHON_SCRIPT.match(
+        snippet.text)) or snippet.text.startswith(SHELL_COMMANDS)
 
 
 def to_job(snippet: Snippet, sandbox: str, data_options: List[str]) -> dict:

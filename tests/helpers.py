@@ -87,12 +87,17 @@ def venv_with_install(path: str, editable: bool = False) -> str:
 
 def site_packages(python: str) -> str:
     """The site-packages folder of the interpreter ``python``."""
-    return subprocess.run(
-        [python, '-c', 'import sysconfig; print(sysconfig.get_path("purelib"))'],
-        check=True, capture_output=True, text=True).stdout.strip()
+    code = 'import sysconfig; print(sysconfig.get_path("purelib"))'
+    return subprocess.run([python, '-c', code],
+                          check=True,
+                          capture_output=True,
+                          text=True).stdout.strip()
 
 
 def pip_in_venv(python: str, *args: str) -> None:
     """Run this interpreter's pip on the venv of ``python``."""
-    subprocess.run([sys.executable, '-m', 'pip', '--python', python, '-q',
-                    *args], check=True, cwd=ROOT, capture_output=True)
+    subprocess.run(
+        [sys.executable, '-m', 'pip', '--python', python, '-q', *args],
+        check=True,
+        cwd=ROOT,
+        capture_output=True)

@@ -47,8 +47,10 @@ from mmengine.registry import (DATA_SAMPLERS, HOOKS, LOOPS,
 assert 'mmpretrain.engine' not in sys.modules
 cfg = Config.fromfile({str(child)!r})
 stamped = [
-    (METRICS, cfg.val_evaluator), (DATA_SAMPLERS, cfg.train_dataloader.sampler),
-    (HOOKS, cfg.default_hooks.iter_seed), (HOOKS, cfg.default_hooks.check_loss),
+    (METRICS, cfg.val_evaluator),
+    (DATA_SAMPLERS, cfg.train_dataloader.sampler),
+    (HOOKS, cfg.default_hooks.iter_seed),
+    (HOOKS, cfg.default_hooks.check_loss),
     (PARAM_SCHEDULERS, cfg.param_scheduler), (LOOPS, cfg.val_cfg),
     (HOOKS, dict(type='VisualizationHook', _scope_='mmrazor_unified')),
     (VISUALIZERS, dict(type='UniversalVisualizer', _scope_='mmrazor_unified')),

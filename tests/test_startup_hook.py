@@ -42,8 +42,8 @@ def test_finder_ignores_other_modules_and_is_gone_after_mmrazor():
     assert hook.MMRazorImportHook not in sys.meta_path
 
 
-@pytest.mark.parametrize('editable', [False, True],
-                         ids=['regular', 'editable'])
+@pytest.mark.parametrize(
+    'editable', [False, True], ids=['regular', 'editable'])
 def test_install_runs_the_hook_and_uninstall_removes_it(tmp_path, editable):
     python = venv_with_install(str(tmp_path / 'venv'), editable=editable)
     site = site_packages(python)

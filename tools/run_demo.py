@@ -23,9 +23,8 @@ import re
 import subprocess
 import sys
 import time
+import warnings
 from typing import List, Optional, TextIO
-
-from mmrazor_unified.utils.export import export_weights
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TEACHER_CONFIG = 'configs/fashion_mnist/resnet18-w16_1xb128_fashion-mnist.py'
@@ -80,10 +79,11 @@ class Progress:
                       f'{float(val.group(2)):.2f} %')
 
     def emit(self, text: str) -> None:
-        elapsed = int(time.time() - self.start)
-        print(f'  {self.label:<18} {text}  [{elapsed // 60}m{elapsed % 60:02d}s]',
-              file=self.out or sys.stdout,
-              flush=True)
+        minutes, seconds = divmod(int(time.time() - self.start), 60)
+        print(
+            f'  {self.label:<18} {text}  [{minutes}m{seconds:02d}s]',
+            file=self.out or sys.stdout,
+            flush=True)
 
 
 def run_tool(tool: str,
@@ -97,9 +97,8 @@ def run_tool(tool: str,
     """
     cmd = [sys.executable, osp.join('tools', tool), *args]
     os.makedirs(osp.dirname(log), exist_ok=True)
-    with open(log, 'a') as f:
+    with open(log, 'a', buffering=1) as f:  # line by line, for tail -f
         f.write('$ ' + ' '.join(cmd) + '\n')
-        f.flush()
         proc = subprocess.Popen(
             cmd,
             cwd=ROOT,
@@ -123,8 +122,8 @@ def final_checkpoint(work_dir: str, max_epochs: int) -> str:
     return osp.join(work_dir, f'epoch_{max_epochs}.pth')
 
 
-def train(label: str, config: str, work_dir: str, max_epochs: int,
-          logs: str, *options: str) -> str:
+def train(label: str, config: str, work_dir: str, max_epochs: int, logs: str,
+          *options: str) -> str:
     """Train ``config`` unless its last epoch is already saved; return it."""
     ckpt = final_checkpoint(work_dir, max_epochs)
     if osp.isfile(osp.join(ROOT, ckpt)):
@@ -155,11 +154,14 @@ def train_cached(label: str, config: str, cached: str, work_dir: str,
         return
     ckpt = train(label, config, work_dir, max_epochs, logs, *options)
     os.makedirs(osp.dirname(osp.join(ROOT, cached)), exist_ok=True)
+    with warnings.catch_warnings():  # the frameworks' import-time warnings
+        warnings.simplefilter('ignore')
+        from mmrazor_unified.utils.export import export_weights
     export_weights(osp.join(ROOT, ckpt), osp.join(ROOT, cached))
 
 
-def test(config: str, ckpt: str, work_dir: str, logs: str,
-         *options: str) -> float:
+def test(config: str, ckpt: str, work_dir: str, logs: str, *options:
+         str) -> float:
     """Evaluate ``ckpt`` with ``config``; return its top-1 accuracy."""
     out = osp.join(work_dir, 'test_metrics.json')
     os.makedirs(osp.join(ROOT, work_dir), exist_ok=True)
@@ -179,7 +181,9 @@ def test(config: str, ckpt: str, work_dir: str, logs: str,
 
 def result_table(rows: List[tuple], gain: float) -> str:
     """The console table: (model, what it is, top-1) rows and the gain."""
-    lines = [f'  {name:<18} {what:<44} {acc:6.2f} %' for name, what, acc in rows]
+    lines = [
+        f'  {name:<18} {what:<44} {acc:6.2f} %' for name, what, acc in rows
+    ]
     lines.append(f'  {"gain":<18} {"distilled student - student alone":<44} '
                  f'{gain:+6.2f} points')
     return '\n'.join(lines)
@@ -220,8 +224,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     epochs = args.student_epochs
     teacher_ckpt = osp.join(args.checkpoints, osp.basename(TEACHER_CKPT))
     train_cached('teacher', TEACHER_CONFIG, teacher_ckpt,
-                 osp.join(args.work_dir, 'teacher'), args.teacher_epochs,
-                 logs, *args.cfg_options)
+                 osp.join(args.work_dir, 'teacher'), args.teacher_epochs, logs,
+                 *args.cfg_options)
     alone_ckpt = osp.join(
         args.checkpoints,
         f'{osp.splitext(osp.basename(STUDENT_CONFIG))[0]}_{epochs}e.pth')
@@ -246,8 +250,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     for label, what, config, weights in (
         ('teacher', f'ResNet_CIFAR-18 w16, {args.teacher_epochs} epochs',
          TEACHER_CONFIG, teacher_ckpt),
-        ('student alone', f'ResNet_CIFAR-18 w4, {epochs} epochs', STUDENT_CONFIG,
-         alone_ckpt),
+        ('student alone', f'ResNet_CIFAR-18 w4, {epochs} epochs',
+         STUDENT_CONFIG, alone_ckpt),
         ('distilled student', 'the same student and schedule, distilled',
          STUDENT_CONFIG, student_ckpt),
     ):

@@ -29,16 +29,23 @@ def runs(tmp_path_factory, tiny_teacher_ckpt) -> dict:
         options = tiny_data_options(cfg) + as_options(
             checkpoint_overrides(cfg, folder, tiny_teacher_ckpt))
         jobs += [
-            job(f'{config} train', TRAIN, [
-                child, '--work-dir', work_dir, '--cfg-options',
-                'train_cfg.max_epochs=1', 'train_cfg.val_interval=1', *options
-            ], folder, group=config),
-            job(f'{config} test', TEST, [
-                child,
-                osp.join(work_dir, 'epoch_1.pth'), '--work-dir',
-                osp.join(work_dir, 'test'), '--out',
-                osp.join(work_dir, 'test.json'), '--cfg-options', *options
-            ], folder, group=config)
+            job(f'{config} train',
+                TRAIN, [
+                    child, '--work-dir', work_dir, '--cfg-options',
+                    'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+                    *options
+                ],
+                folder,
+                group=config),
+            job(f'{config} test',
+                TEST, [
+                    child,
+                    osp.join(work_dir, 'epoch_1.pth'), '--work-dir',
+                    osp.join(work_dir, 'test'), '--out',
+                    osp.join(work_dir, 'test.json'), '--cfg-options', *options
+                ],
+                folder,
+                group=config)
         ]
     results = run_batch(jobs, folder)
     return {config: (work_dirs[config], results) for config in CONFIGS}

@@ -23,14 +23,20 @@ BENCHMARK = ('the full benchmark takes hours; tests/test_tools/'
              'test_benchmark_quick.py runs its quick mode')
 # (README, snippet text, or the first line of a config snippet): reason
 ALLOWED = {
-    ('README.md', 'make demo'): 'about 10 minutes; ' + DEMO_TEST,
-    ('README.md', 'make test'): 'the CI command: runs this very test suite',
+    ('README.md', 'make demo'):
+    'about 10 minutes; ' + DEMO_TEST,
+    ('README.md', 'make test'):
+    'the CI command: runs this very test suite',
     ('README.md', '.venv/bin/python tools/run_demo.py --config <config>'):
     DEMO_TEST,
-    ('README.md', 'pip install -e .'): INSTALL,
-    ('README.md', 'pip install .'): INSTALL,
-    ('README.md', 'mim install -e .'): INSTALL,
-    ('README.md', 'mim install .'): INSTALL,
+    ('README.md', 'pip install -e .'):
+    INSTALL,
+    ('README.md', 'pip install .'):
+    INSTALL,
+    ('README.md', 'mim install -e .'):
+    INSTALL,
+    ('README.md', 'mim install .'):
+    INSTALL,
     ('README.md', 'mim train mmrazor my_project/configs/my_unikd.py --gpus 0'):
     'tests/test_tools/test_mmrazor_tools.py runs MMRazor\'s train.py and '
     'test.py (what mim starts) on package-path configs',
@@ -48,11 +54,13 @@ ALLOWED = {
     SYNOPSIS + '; tests/test_tools/test_dist_train.py runs it',
     ('README.md', 'python -m torch.distributed.run'):
     'names what dist_train.sh starts',
-    ('README.md',
-     'NNODES=2 NODE_RANK=0 MASTER_ADDR=10.0.0.1 tools/dist_train.sh CONFIG 8'):
+    ('README.md', 'NNODES=2 NODE_RANK=0 MASTER_ADDR=10.0.0.1 '
+     'tools/dist_train.sh CONFIG 8'):
     'a multi-node launch: needs several machines',
-    ('README.md', 'python tools/benchmark.py'): BENCHMARK,
-    ('configs/kd/README.md', 'make demo'): 'about 10 minutes; ' + DEMO_TEST,
+    ('README.md', 'python tools/benchmark.py'):
+    BENCHMARK,
+    ('configs/kd/README.md', 'make demo'):
+    'about 10 minutes; ' + DEMO_TEST,
     ('configs/dkd/README.md',
      'val_dataloader = dict(dataset=dict(test_mode=False, '
      'indices=list(range(50000, 60000))))'):
@@ -149,11 +157,12 @@ def test_every_allowed_entry_names_a_snippet():
 
 def test_extraction_finds_fenced_inline_and_named_snippets(tmp_path):
     readme = tmp_path / 'README.md'
-    readme.write_text('Run `python tools/x.py --a 1` or `tools/x.py` alone.\n'
-                      '```bash\n# a comment\npython tools/train.py a.py \\\n'
-                      '    --work-dir w  # trailing\nmake demo\n```\n'
-                      '<!-- snippet: mine -->\n```python\n# p/c.py\nx = 1\n```\n'
-                      '```\nnot a snippet\n```\n')
+    readme.write_text(
+        'Run `python tools/x.py --a 1` or `tools/x.py` alone.\n'
+        '```bash\n# a comment\npython tools/train.py a.py \\\n'
+        '    --work-dir w  # trailing\nmake demo\n```\n'
+        '<!-- snippet: mine -->\n```python\n# p/c.py\nx = 1\n```\n'
+        '```\nnot a snippet\n```\n')
     found = snippets(str(readme))
     assert [(s.kind, s.text, s.marker) for s in found] == [
         ('command', 'python tools/x.py --a 1', None),

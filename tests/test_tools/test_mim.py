@@ -14,8 +14,8 @@ def test_wheel_install_ships_mim_files_and_mim_train_runs(tmp_path):
 
     proc = subprocess.run([
         python, '-m', 'mim', 'train', 'mmrazor_unified',
-        'fashion_mnist/resnet18-w4_1xb128_fashion-mnist-10k.py', '--gpus',
-        '0', '--work-dir',
+        'fashion_mnist/resnet18-w4_1xb128_fashion-mnist-10k.py', '--gpus', '0',
+        '--work-dir',
         str(tmp_path / 'work'), '--cfg-options', 'train_cfg.max_epochs=1',
         *SMALL_DATA
     ],

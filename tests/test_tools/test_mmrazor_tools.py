@@ -36,23 +36,30 @@ def runs(tmp_path_factory, tiny_teacher_ckpt) -> tuple:
     folder = str(tmp_path_factory.mktemp('mmrazor_tools'))
     jobs, work_dirs = [], {}
     for family, config, how in CASES:
-        child = (plain_child(config, folder) if how == 'plain' else
-                 package_child(config, folder))
+        child = (
+            plain_child(config, folder) if how == 'plain' else package_child(
+                config, folder))
         cfg = Config.fromfile(child)
         options = tiny_data_options(cfg) + as_options(
             checkpoint_overrides(cfg, folder, tiny_teacher_ckpt))
         work_dir = work_dirs[family] = osp.join(folder, 'work_dirs',
                                                 family.replace(' ', '_'))
         jobs += [
-            job(f'{family} train', osp.join(MMRAZOR_TOOLS, 'train.py'), [
-                child, '--work-dir', work_dir, '--cfg-options',
-                'train_cfg.max_epochs=1', *options
-            ], folder, group=family),
-            job(f'{family} test', osp.join(MMRAZOR_TOOLS, 'test.py'), [
-                child,
-                osp.join(work_dir, 'epoch_1.pth'), '--work-dir', work_dir,
-                '--cfg-options', *options
-            ], folder, group=family)
+            job(f'{family} train',
+                osp.join(MMRAZOR_TOOLS, 'train.py'), [
+                    child, '--work-dir', work_dir, '--cfg-options',
+                    'train_cfg.max_epochs=1', *options
+                ],
+                folder,
+                group=family),
+            job(f'{family} test',
+                osp.join(MMRAZOR_TOOLS, 'test.py'), [
+                    child,
+                    osp.join(work_dir, 'epoch_1.pth'), '--work-dir', work_dir,
+                    '--cfg-options', *options
+                ],
+                folder,
+                group=family)
         ]
     return work_dirs, run_batch(jobs, folder)
 

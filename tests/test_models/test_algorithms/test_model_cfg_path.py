@@ -13,11 +13,10 @@ def write_model_config(path, width: int) -> None:
     model = tiny_classifier(width)
     model.pop('_scope_')
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        "default_scope = 'mmpretrain'\n"
-        f'model = {model!r}\n'
-        "data_preprocessor = dict(type='ClsDataPreprocessor', "
-        'mean=[1.0], std=[2.0])\n')
+    path.write_text("default_scope = 'mmpretrain'\n"
+                    f'model = {model!r}\n'
+                    "data_preprocessor = dict(type='ClsDataPreprocessor', "
+                    'mean=[1.0], std=[2.0])\n')
 
 
 def distill_config(path, student: str, teacher: str) -> None:
@@ -42,15 +41,14 @@ def test_file_paths_relative_to_the_config_and_absolute(tmp_path):
     assert model.architecture.backbone.base_channels == 4
     assert model.teacher.backbone.base_channels == 8
     # the file's data_preprocessor, as for pkg:: paths
-    assert model.architecture.data_preprocessor.std.flatten().tolist() == [
-        2.0
-    ]
+    assert model.architecture.data_preprocessor.std.flatten().tolist() == [2.0]
 
 
 def test_relative_path_fails_at_build_naming_the_key_and_the_fix(tmp_path):
     write_model_config(tmp_path / 'teacher.py', width=8)
     config = tmp_path / 'distill.py'
-    distill_config(config, '../models/student.py', str(tmp_path / 'teacher.py'))
+    distill_config(config, '../models/student.py',
+                   str(tmp_path / 'teacher.py'))
     cfg = Config.fromfile(str(config))
     with pytest.raises(ValueError) as err:
         MODELS.build(cfg.model)
@@ -61,8 +59,8 @@ def test_relative_path_fails_at_build_naming_the_key_and_the_fix(tmp_path):
 
 def test_missing_file_fails_naming_the_key(tmp_path):
     missing = str(tmp_path / 'nope.py')
-    with pytest.raises(FileNotFoundError,
-                       match='`model.teacher.cfg_path` not found'):
+    with pytest.raises(
+            FileNotFoundError, match='`model.teacher.cfg_path` not found'):
         resolve_cfg_path(dict(cfg_path=missing), 'model.teacher')
 
 
