@@ -146,7 +146,7 @@ ablations['UniKD'] = dict(
         dict(
             name='levels: layer1-4, no pooled level',
             options={f'{S_UNIKD}.0.fuse_pooled': False}),
-        # the cost knob: fused maps of 16 instead of min(512, 32) channels
+        # the cost knob: fused maps of 16 instead of the default 32 channels
         dict(
             name='fusion mid_channels 16',
             options={f'{S_UNIKD}.0.mid_channels': 16}),

@@ -28,6 +28,9 @@ unikd_fusion = dict(
     _scope_='mmrazor',
     type='UniKDFusionConnector',
     in_channels=[4, 8, 16, 32],
+    # the fused maps' channels: min(512, deepest stage's) as in the
+    # authors' code; the cost knob of the ablation (benchmarks/)
+    mid_channels=32,
     out_channels=16,
     fuse_pooled=True)
 unikd_connectors = dict(
