@@ -59,6 +59,8 @@ ANALYSER_CONFIG = ('configs/mgkd/'
 ANALYSER_WEIGHTS = osp.join(BENCH_DIR, 'mgkd_analyser_resnet18-w16.pth')
 ANALYSER_KEY = 'model.distiller.connectors.mgkd_analyser.checkpoint'
 QUICK_ROWS = ['student alone', 'KD', 'UniKD + KD', 'MGKD + KD']
+# order in which `--stage all` trains: the final table before the ablations
+RUN_ORDER = ('tune', 'final', 'ablation')
 # README blocks: file -> (rows it shows (None: all), with the analyser)
 README_BLOCKS = {
     'README.md': (None, False),
@@ -260,6 +262,8 @@ class Benchmark:
             threads=args.threads)
         self.store = RecordStore(args.records, self.fingerprint)
         self.planner = Planner(self.protocol, self.store.current)
+        # runs that failed (not diverged) in this invocation: not retried
+        self.failed: Dict[Run, str] = {}
 
     def weights_for(self, run: Run) -> Dict[str, Optional[str]]:
         """The checkpoint options of ``run``; trains MGKD's stage 2 for the
@@ -285,14 +289,14 @@ class Benchmark:
 
     def stages(self) -> List[str]:
         stage = self.args.stage
-        return list(STAGES) if stage == 'all' else (
+        return list(RUN_ORDER) if stage == 'all' else (
             [] if stage == 'cost' else [stage])
 
     def pending(self) -> List[Run]:
         return [
             run for stage in self.stages()
             for run in self.planner.runs(stage)
-            if self.store.current(run) is None
+            if self.store.current(run) is None and run not in self.failed
         ]
 
     def run_all(self) -> None:
@@ -300,7 +304,8 @@ class Benchmark:
 
         The plan is renewed whenever a run finishes: tuned settings (and so
         the runs of add-on rows, ablations and the final table) appear as
-        tuning records land.
+        tuning records land. A run that fails (other than by diverging)
+        writes no record and is not retried here; the others go on.
         """
         started = 0
         with ThreadPoolExecutor(self.args.jobs) as pool:
@@ -324,7 +329,12 @@ class Benchmark:
                     break
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    self.store.write(running.pop(future), future.result())
+                    run = running.pop(future)
+                    try:
+                        self.store.write(run, future.result())
+                    except Exception as error:  # noqa: BLE001
+                        print(f'[{run.slug}] FAILED: {error}', flush=True)
+                        self.failed[run] = str(error)
 
     def cost_methods(self) -> Dict[str, dict]:
         methods = {}
@@ -418,6 +428,10 @@ def main() -> None:
         return
     if not args.report:
         bench.run_all()
+        if bench.failed:
+            print(bench.report(command))
+            sys.exit('Failed runs (no record written):\n' + '\n'.join(
+                f'  {run.slug}: {why}' for run, why in bench.failed.items()))
         if args.stage in ('cost', 'all') and (args.stage == 'cost'
                                               or not bench.pending()):
             bench.measure_cost()
