@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh machine (Python 3.11, no GPU needed):
-#   make demo   - install, prepare Fashion-MNIST, train teacher, distill student
+#   make demo   - install, prepare Fashion-MNIST, train the student alone, distill
 #   make test   - install, prepare Fashion-MNIST, run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv

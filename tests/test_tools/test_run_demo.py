@@ -96,6 +96,18 @@ def test_cached_weights_are_not_retrained(demo, tmp_path):
     assert calls == []
 
 
+def test_the_teacher_is_the_committed_one_unless_asked(demo, tmp_path):
+    run_demo, calls = demo
+    cached = tmp_path / 'checkpoints' / 'teacher.pth'
+    run_demo.copy_committed_teacher(str(cached))
+    with open(osp.join(ROOT, run_demo.COMMITTED_TEACHER), 'rb') as f:
+        assert cached.read_bytes() == f.read()
+    assert calls == []  # nothing trained
+    cached.write_bytes(b'mine')  # a cached teacher stays
+    run_demo.copy_committed_teacher(str(cached))
+    assert cached.read_bytes() == b'mine'
+
+
 def test_finished_run_is_reused_and_interrupted_one_resumed(demo, tmp_path):
     run_demo, calls = demo
     work = tmp_path / 'work'

@@ -1,6 +1,7 @@
 """bench.report: tables, paired differences and README blocks from records."""
 from bench.plan import Planner
-from bench.report import BEGIN, END, Report, replace_block, results_block
+from bench.report import (BEGIN, END, Report, machines, replace_block,
+                          results_block)
 from conftest import Records, protocol
 
 KD_SCORES = {'shipped': (80, 82), 'point1': (85, 85), 'point2': (70, 70)}
@@ -38,6 +39,9 @@ def test_report_tables_come_from_the_records():
     assert (status['final']['finished'], status['final']['planned'],
             status['final']['total']) == (15, 15, 15)
     assert status['tune']['total'] == 3 * 2  # 3 KD points, 2 seeds
+    # where the runs trained (the test records name no device)
+    assert status['final']['machines'] == {'?, torch ?': 15}
+    assert '| final | 15 | 15 | 15 | ?, torch ?: 15 | - |' in text
 
 
 def test_missing_runs_are_listed_not_hidden():
@@ -65,3 +69,11 @@ def test_readme_block_is_replaced_in_place(tmp_path):
     unmarked.write_text('no block here\n')
     assert not replace_block(str(unmarked), body)
     assert unmarked.read_text() == 'no block here\n'
+
+
+def test_machines_count_where_the_runs_trained():
+    records = [dict(device='cuda', torch='2.11.0'),
+               dict(device='cpu', torch='2.14.1'),
+               dict(device='cpu', torch='2.14.1')]
+    assert machines(records) == {'cpu, torch 2.14.1': 2,
+                                 'cuda, torch 2.11.0': 1}
