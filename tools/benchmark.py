@@ -91,6 +91,11 @@ def parse_args() -> argparse.Namespace:
                         help='runs training at the same time')
     parser.add_argument('--threads', type=int, default=0,
                         help='torch threads per run (default: torch\'s)')
+    parser.add_argument(
+        '--no-teacher-cache',
+        action='store_true',
+        help='run the frozen teacher on every batch instead of once per '
+        'training view (model.cache_teacher_outputs)')
     parser.add_argument('--cost-rounds', type=int, default=60)
     parser.add_argument('--protocol', default=PROTOCOL)
     parser.add_argument('--work-dir', default=None,
@@ -259,7 +264,8 @@ class Benchmark:
             weights=weights,
             device=args.device,
             quick=args.quick,
-            threads=args.threads)
+            threads=args.threads,
+            teacher_cache=not args.no_teacher_cache)
         self.store = RecordStore(args.records, self.fingerprint)
         self.planner = Planner(self.protocol, self.store.current)
         # runs that failed (not diverged) in this invocation: not retried

@@ -21,7 +21,8 @@ END = '<!-- benchmark:end -->'
 
 
 def machines(records: Sequence[dict]) -> Dict[str, int]:
-    """``'cuda, torch 2.11.0'`` -> number of runs: where records trained.
+    """``'cuda, torch 2.11.0'`` -> number of runs: where records trained
+    (``', teacher cached'``: ``model.cache_teacher_outputs`` was on).
 
     A seed gives every method the same data order and initial student on
     any device; the arithmetic differs, so the report says where each stage
@@ -29,7 +30,8 @@ def machines(records: Sequence[dict]) -> Dict[str, int]:
     """
     return dict(
         sorted(
-            Counter(f'{r.get("device", "?")}, torch {r.get("torch", "?")}'
+            Counter(f'{r.get("device", "?")}, torch {r.get("torch", "?")}' +
+                    (', teacher cached' if r.get('teacher_cache') else '')
                     for r in records).items()))
 
 

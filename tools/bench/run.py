@@ -27,6 +27,9 @@ QUICK_OPTIONS = {
 QUICK_TRAIN_IMAGES = 320
 QUICK_EVAL_IMAGES = 256
 QUICK_EPOCHS = 1
+# transforms that make a training view a function of (sample index, flip):
+# the condition for caching the frozen teacher's outputs per view
+VIEW_TRANSFORMS = {'RandomFlip', 'PackInputs'}
 
 
 @dataclass
@@ -41,6 +44,9 @@ class Context:
         device (str): ``'cpu'`` or ``'cuda'``.
         quick (bool): Smoke-test sizes.
         threads (int): Torch threads per run (0: torch's default).
+        teacher_cache (bool): Run a distiller's frozen teacher once per
+            training view where the config allows it
+            (:func:`teacher_cache_options`).
     """
     root: str
     work_dir: str
@@ -48,6 +54,7 @@ class Context:
     device: str = 'cpu'
     quick: bool = False
     threads: int = 0
+    teacher_cache: bool = True
 
 
 def format_value(value: Any) -> str:
@@ -118,9 +125,37 @@ def weight_options(context: Context, config: str) -> Dict[str, str]:
     return {k: context.weights[k] for k in keys}
 
 
+@lru_cache(maxsize=None)
+def can_cache_teacher(path: str) -> bool:
+    """Whether the config at ``path`` distils with a
+    ``StrictTeacherDistill`` whose training views are determined by sample
+    index and flip, so its teacher's outputs can be cached per view."""
+    cfg = Config.fromfile(path)
+    pipeline = cfg.train_dataloader.dataset.get('pipeline', [])
+    return (cfg.model.get('type') == 'StrictTeacherDistill'
+            and {t['type'] for t in pipeline} <= VIEW_TRANSFORMS)
+
+
+def teacher_cache_options(context: Context, config: str) -> Dict[str, bool]:
+    """``model.cache_teacher_outputs=True`` where allowed and asked for.
+
+    The cache changes how the teacher's outputs are obtained, not what is
+    trained (StrictTeacherDistill gives the same records either way), so it
+    is not part of a run's config hash; each record says whether it was on.
+    """
+    if context.teacher_cache and can_cache_teacher(
+            osp.join(context.root, config)):
+        return {'model.cache_teacher_outputs': True}
+    return {}
+
+
 def train_command(context: Context, run: Run, options: Dict[str, Any],
                   work_dir: str) -> List[str]:
-    opts = {**options, **weight_options(context, run.config)}
+    opts = {
+        **options,
+        **weight_options(context, run.config),
+        **teacher_cache_options(context, run.config)
+    }
     return [
         sys.executable, 'tools/train.py', run.config, '--work-dir', work_dir,
         '--cfg-options', *(f'{k}={format_value(v)}' for k, v in opts.items())
@@ -202,7 +237,8 @@ def execute(context: Context, protocol: Protocol, run: Run) -> dict:
     measured = dict(
         wall_s=round(time.time() - start, 1),
         torch=torch.__version__,
-        device=context.device)
+        device=context.device,
+        teacher_cache=bool(teacher_cache_options(context, run.config)))
     if os.waitstatus_to_exitcode(status) != 0:
         reason = diverged_reason(log_path)
         if not reason:

@@ -74,6 +74,8 @@ def test_readme_block_is_replaced_in_place(tmp_path):
 def test_machines_count_where_the_runs_trained():
     records = [dict(device='cuda', torch='2.11.0'),
                dict(device='cpu', torch='2.14.1'),
-               dict(device='cpu', torch='2.14.1')]
-    assert machines(records) == {'cpu, torch 2.14.1': 2,
+               dict(device='cpu', torch='2.14.1', teacher_cache=True),
+               dict(device='cpu', torch='2.14.1', teacher_cache=True)]
+    assert machines(records) == {'cpu, torch 2.14.1': 1,
+                                 'cpu, torch 2.14.1, teacher cached': 2,
                                  'cuda, torch 2.11.0': 1}

@@ -2,7 +2,7 @@
 import pytest
 from bench.plan import Run
 from bench.run import (Context, all_options, format_value, has_key,
-                       peak_memory_mb, run_env)
+                       peak_memory_mb, run_env, train_command)
 from conftest import protocol
 
 from helpers import ROOT
@@ -45,3 +45,23 @@ def test_has_key_follows_lists():
     assert has_key(cfg, 'custom_hooks.0.warmup_epochs')
     assert not has_key(cfg, 'custom_hooks.1.warmup_epochs')
     assert not has_key(cfg, 'custom_hooks.0.missing')
+
+
+KD = 'configs/kd/kd_logits_resnet18-w16_resnet18-w4_1xb128_fashion-mnist-10k.py'
+STUDENT = 'configs/fashion_mnist/resnet18-w4_1xb128_fashion-mnist-10k.py'
+CIFAR = 'configs/unikd/unikd_dkd_resnet50_resnet18_1xb64_cifar100.py'
+
+
+@pytest.mark.parametrize('config, cached', [
+    (KD, True),
+    (STUDENT, False),  # no teacher
+    (CIFAR, False),  # random crops: a view is not (index, flip)
+])
+def test_teacher_is_cached_only_where_views_are_index_and_flip(
+        config, cached):
+    run = Run('final', 'r', 'tuned', config, (), 0)
+    command = train_command(Context(ROOT, '/tmp'), run, {}, '/tmp/w')
+    assert ('model.cache_teacher_outputs=True' in command) is cached
+    off = train_command(
+        Context(ROOT, '/tmp', teacher_cache=False), run, {}, '/tmp/w')
+    assert 'model.cache_teacher_outputs=True' not in off
