@@ -216,6 +216,10 @@ class Report:
             f'- seeds: tuning {p.seeds["tune"]} per grid point, ablations '
             f'{p.seeds["ablation"]}, final {p.seeds["final"]} (fixed before '
             'looking);',
+            '- a distiller\'s frozen teacher runs once per training view '
+            '(`model.cache_teacher_outputs`, where a config\'s only random '
+            'transform is `RandomFlip`): the same teacher records and losses '
+            'as a pass per batch, at a fraction of the compute;',
             '- a diverged run (stopped by `NonFiniteLossHook`) counts at '
             'chance (10 %) in means and paired differences, and is counted;',
             '- paired differences: per seed, a minus b; 95 % t interval '
