@@ -7,6 +7,7 @@ import shlex
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,6 +28,9 @@ QUICK_OPTIONS = {
 QUICK_TRAIN_IMAGES = 320
 QUICK_EVAL_IMAGES = 256
 QUICK_EPOCHS = 1
+# runs start from worker threads; MMEngine's config loading (through
+# pkg_resources) is not thread-safe
+CONFIG_LOCK = threading.Lock()
 # transforms that make a training view a function of (sample index, flip):
 # the condition for caching the frozen teacher's outputs per view
 VIEW_TRANSFORMS = {'RandomFlip', 'PackInputs'}
@@ -114,7 +118,8 @@ def all_options(protocol: Protocol, run: Run, quick: bool) -> Dict[str, Any]:
 @lru_cache(maxsize=None)
 def present_keys(path: str, keys: Tuple[str, ...]) -> Tuple[str, ...]:
     """Those of the dotted ``keys`` that the config at ``path`` has."""
-    cfg = Config.fromfile(path).to_dict()
+    with CONFIG_LOCK:
+        cfg = Config.fromfile(path).to_dict()
     return tuple(k for k in keys if has_key(cfg, k))
 
 
@@ -130,7 +135,8 @@ def can_cache_teacher(path: str) -> bool:
     """Whether the config at ``path`` distils with a
     ``StrictTeacherDistill`` whose training views are determined by sample
     index and flip, so its teacher's outputs can be cached per view."""
-    cfg = Config.fromfile(path)
+    with CONFIG_LOCK:
+        cfg = Config.fromfile(path)
     pipeline = cfg.train_dataloader.dataset.get('pipeline', [])
     return (cfg.model.get('type') == 'StrictTeacherDistill'
             and {t['type'] for t in pipeline} <= VIEW_TRANSFORMS)
