@@ -268,8 +268,10 @@ class Benchmark:
             teacher_cache=not args.no_teacher_cache)
         self.store = RecordStore(args.records, self.fingerprint)
         self.planner = Planner(self.protocol, self.store.current)
-        # runs that failed (not diverged) in this invocation: not retried
-        self.failed: Dict[Run, str] = {}
+        # slugs of the runs that failed (not diverged) in this invocation,
+        # with why: not retried (a run's options may hold lists: runs are
+        # not hashable, their slugs are)
+        self.failed: Dict[str, str] = {}
 
     def weights_for(self, run: Run) -> Dict[str, Optional[str]]:
         """The checkpoint options of ``run``; trains MGKD's stage 2 for the
@@ -302,7 +304,8 @@ class Benchmark:
         return [
             run for stage in self.stages()
             for run in self.planner.runs(stage)
-            if self.store.current(run) is None and run not in self.failed
+            if self.store.current(run) is None
+            and run.slug not in self.failed
         ]
 
     def run_all(self) -> None:
@@ -317,8 +320,8 @@ class Benchmark:
         with ThreadPoolExecutor(self.args.jobs) as pool:
             running: Dict[Future, Run] = {}
             while True:
-                busy = set(running.values())
-                pending = [r for r in self.pending() if r not in busy]
+                busy = {r.slug for r in running.values()}
+                pending = [r for r in self.pending() if r.slug not in busy]
                 while pending and len(running) < self.args.jobs and (
                         self.args.max_runs is None
                         or started < self.args.max_runs):
@@ -340,7 +343,7 @@ class Benchmark:
                         self.store.write(run, future.result())
                     except Exception as error:  # noqa: BLE001
                         print(f'[{run.slug}] FAILED: {error}', flush=True)
-                        self.failed[run] = str(error)
+                        self.failed[run.slug] = str(error)
 
     def cost_methods(self) -> Dict[str, dict]:
         methods = {}
@@ -437,7 +440,7 @@ def main() -> None:
         if bench.failed:
             print(bench.report(command))
             sys.exit('Failed runs (no record written):\n' + '\n'.join(
-                f'  {run.slug}: {why}' for run, why in bench.failed.items()))
+                f'  {slug}: {why}' for slug, why in bench.failed.items()))
         if args.stage in ('cost', 'all') and (args.stage == 'cost'
                                               or not bench.pending()):
             bench.measure_cost()
