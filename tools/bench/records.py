@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import os.path as osp
+import threading
 from typing import Any, Dict, Iterable, List, Optional
 
 from mmengine.config import Config
@@ -21,6 +22,11 @@ from .plan import Run
 IGNORED_KEYS = ('work_dir', 'visualizer', 'log_processor', 'log_level',
                 'launcher', 'default_hooks.logger', 'default_hooks.checkpoint',
                 'train_cfg.val_interval')
+# every config load of the benchmark holds this lock: runs start from worker
+# threads while the scheduler hashes configs, and MMEngine's config loading
+# (through pkg_resources) is not thread-safe ('Expected str, Requirement, or
+# Distribution')
+CONFIG_LOCK = threading.RLock()
 # checkpoint paths differ between machines; their contents are hashed instead
 WEIGHT_KEYS = ('model.teacher_ckpt', )
 
@@ -76,9 +82,10 @@ def config_hash(config: str, options: Dict[str, Any], root: str,
         str: 12 hex digits.
     """
     path = osp.join(root, config)
-    cfg = Config.fromfile(path)
-    cfg.merge_from_dict(dict(options))
-    data = _inline_cfg_paths(cfg.to_dict(), osp.dirname(path))
+    with CONFIG_LOCK:
+        cfg = Config.fromfile(path)
+        cfg.merge_from_dict(dict(options))
+        data = _inline_cfg_paths(cfg.to_dict(), osp.dirname(path))
     for key in (*IGNORED_KEYS, *WEIGHT_KEYS, *extra_weight_keys):
         _pop(data, key)
     text = json.dumps(data, sort_keys=True, default=repr)

@@ -7,7 +7,6 @@ import shlex
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,6 +16,7 @@ import torch
 from mmengine.config import Config
 
 from .plan import Protocol, Run
+from .records import CONFIG_LOCK
 
 # MMEngine logs the mean iteration time of every LOG_INTERVAL iterations
 LOG_INTERVAL = 10
@@ -28,9 +28,6 @@ QUICK_OPTIONS = {
 QUICK_TRAIN_IMAGES = 320
 QUICK_EVAL_IMAGES = 256
 QUICK_EPOCHS = 1
-# runs start from worker threads; MMEngine's config loading (through
-# pkg_resources) is not thread-safe
-CONFIG_LOCK = threading.Lock()
 # transforms that make a training view a function of (sample index, flip):
 # the condition for caching the frozen teacher's outputs per view
 VIEW_TRANSFORMS = {'RandomFlip', 'PackInputs'}
