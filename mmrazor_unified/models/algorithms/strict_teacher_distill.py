@@ -77,28 +77,42 @@ class StrictTeacherDistill(SingleTeacherDistill):
     def _cached_teacher_forward(self,
                                 inputs: torch.Tensor,
                                 data_samples: Optional[List] = None,
-                                mode: str = 'tensor') -> None:
-        """The teacher's forward inside the teacher recorders' context:
-        runs the teacher on the views not cached yet, then fills every
-        teacher recorder with the whole batch's records."""
+                                mode: str = 'tensor') -> Any:
+        """The teacher's forward inside the teacher recorders' context.
+
+        In ``'loss'`` mode (the distiller's teacher pass) it runs the teacher
+        on the views not cached yet, then fills every teacher recorder with
+        the whole batch's records; other modes are the teacher's own.
+
+        Args:
+            inputs (torch.Tensor): The batch, ``(N, C, H, W)``.
+            data_samples (list, optional): Their data samples, each with
+                ``sample_idx`` and ``flip``.
+            mode (str): The teacher's forward mode.
+
+        Returns:
+            Any: None in ``'loss'`` mode (a frozen teacher's losses are not
+            used), else the teacher's output.
+        """
         if data_samples is None or mode != 'loss':
             return self._teacher_forward(inputs, data_samples, mode)
         keys = [view_key(sample) for sample in data_samples]
         recorders = self.distiller.teacher_recorders.recorders
-        missing = [i for i, k in enumerate(keys) if k not in self._teacher_cache]
+        cache = self._teacher_cache
+        missing = [i for i, k in enumerate(keys) if k not in cache]
         if missing:
             index = torch.tensor(missing, device=inputs.device)
             self._teacher_forward(inputs[index],
                                   [data_samples[i] for i in missing], mode)
             for j, i in enumerate(missing):
-                self._teacher_cache[keys[i]] = {
+                cache[keys[i]] = {
                     name: tree_map(lambda t: t[j].clone(),
                                    recorder.data_buffer)
                     for name, recorder in recorders.items()
                 }
         for name, recorder in recorders.items():
             recorder._data_buffer = tree_stack(
-                [self._teacher_cache[k][name] for k in keys])
+                [cache[k][name] for k in keys])
 
 
 def view_key(sample: Any) -> Hashable:

@@ -50,10 +50,8 @@ def batch(indices, flips):
 
 
 def records(model):
-    return {
-        name: recorder.get_record_data()
-        for name, recorder in model.distiller.teacher_recorders.recorders.items()
-    }
+    recorders = model.distiller.teacher_recorders.recorders
+    return {name: r.get_record_data() for name, r in recorders.items()}
 
 
 def assert_close(a, b):

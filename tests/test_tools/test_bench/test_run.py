@@ -47,7 +47,8 @@ def test_has_key_follows_lists():
     assert not has_key(cfg, 'custom_hooks.0.missing')
 
 
-KD = 'configs/kd/kd_logits_resnet18-w16_resnet18-w4_1xb128_fashion-mnist-10k.py'
+KD = ('configs/kd/'
+      'kd_logits_resnet18-w16_resnet18-w4_1xb128_fashion-mnist-10k.py')
 STUDENT = 'configs/fashion_mnist/resnet18-w4_1xb128_fashion-mnist-10k.py'
 CIFAR = 'configs/unikd/unikd_dkd_resnet50_resnet18_1xb64_cifar100.py'
 

@@ -53,7 +53,8 @@ def sitting(monkeypatch, fail_variant):
 def test_a_failed_run_is_skipped_and_the_others_go_on(monkeypatch, capsys):
     bench, started = sitting(monkeypatch, fail_variant='point1')
     bench.run_all()
-    assert set(bench.failed) == {'tune/kd/point1-seed0', 'tune/kd/point1-seed1'}
+    assert set(bench.failed) == {
+        'tune/kd/point1-seed0', 'tune/kd/point1-seed1'}
     slugs = [run.slug for run in started]
     assert len(slugs) == len(set(slugs))  # no retries
     # the rest of KD's grid trained; nothing that needs KD's tuned setting
