@@ -105,15 +105,18 @@ class RecordStore:
     def __init__(self, directory: str, fingerprint) -> None:
         self.directory = directory
         self.fingerprint = fingerprint
-        self._fingerprints: Dict[Run, dict] = {}
+        # keyed by slug and options: a run's options may hold lists (MGKD
+        # branch sets), so runs themselves are not hashable
+        self._fingerprints: Dict[tuple, dict] = {}
 
     def path(self, run: Run) -> str:
         return osp.join(self.directory, run.slug + '.json')
 
     def expected(self, run: Run) -> dict:
-        if run not in self._fingerprints:
-            self._fingerprints[run] = self.fingerprint(run)
-        return self._fingerprints[run]
+        key = (run.slug, repr(run.options))
+        if key not in self._fingerprints:
+            self._fingerprints[key] = self.fingerprint(run)
+        return self._fingerprints[key]
 
     def read(self, run: Run) -> Optional[dict]:
         path = self.path(run)

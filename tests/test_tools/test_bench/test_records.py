@@ -49,3 +49,12 @@ def test_stale_record_is_not_current(tmp_path):
     fresh = RecordStore(str(tmp_path), lambda run: {'config_hash': 'bbb'})
     assert fresh.current(run) is None and fresh.is_stale(run)
     assert len(fresh.all_records()) == 1
+
+
+def test_runs_with_list_options_are_written_and_found(tmp_path):
+    # MGKD's branch sets are lists: such runs are not hashable
+    store = RecordStore(str(tmp_path), lambda run: {'config_hash': 'aaa'})
+    run = Run('tune', 'MGKD + KD', 'point5', KD,
+              (('branches', [(32, 2.0, 1.0)]), ), 0, 'KD')
+    store.write(run, dict(top1=88.0, diverged=None))
+    assert store.current(run)['top1'] == 88.0
