@@ -27,6 +27,12 @@ IGNORED_KEYS = ('work_dir', 'visualizer', 'log_processor', 'log_level',
 # (through pkg_resources) is not thread-safe ('Expected str, Requirement, or
 # Distribution')
 CONFIG_LOCK = threading.RLock()
+
+
+def load_config(path: str) -> Config:
+    """``Config.fromfile`` under :data:`CONFIG_LOCK`."""
+    with CONFIG_LOCK:
+        return Config.fromfile(path)
 # checkpoint paths differ between machines; their contents are hashed instead
 WEIGHT_KEYS = ('model.teacher_ckpt', )
 

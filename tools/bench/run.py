@@ -13,10 +13,9 @@ from functools import lru_cache
 from typing import Any, Dict, List, Tuple
 
 import torch
-from mmengine.config import Config
 
 from .plan import Protocol, Run
-from .records import CONFIG_LOCK
+from .records import load_config
 
 # MMEngine logs the mean iteration time of every LOG_INTERVAL iterations
 LOG_INTERVAL = 10
@@ -115,8 +114,7 @@ def all_options(protocol: Protocol, run: Run, quick: bool) -> Dict[str, Any]:
 @lru_cache(maxsize=None)
 def present_keys(path: str, keys: Tuple[str, ...]) -> Tuple[str, ...]:
     """Those of the dotted ``keys`` that the config at ``path`` has."""
-    with CONFIG_LOCK:
-        cfg = Config.fromfile(path).to_dict()
+    cfg = load_config(path).to_dict()
     return tuple(k for k in keys if has_key(cfg, k))
 
 
@@ -132,8 +130,7 @@ def can_cache_teacher(path: str) -> bool:
     """Whether the config at ``path`` distils with a
     ``StrictTeacherDistill`` whose training views are determined by sample
     index and flip, so its teacher's outputs can be cached per view."""
-    with CONFIG_LOCK:
-        cfg = Config.fromfile(path)
+    cfg = load_config(path)
     pipeline = cfg.train_dataloader.dataset.get('pipeline', [])
     return (cfg.model.get('type') == 'StrictTeacherDistill'
             and {t['type'] for t in pipeline} <= VIEW_TRANSFORMS)
