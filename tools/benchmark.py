@@ -43,8 +43,9 @@ from bench import cost as cost_module  # noqa: E402  (after the compat)
 from bench.metafile import update_metafiles  # noqa: E402
 from bench.plan import STAGES, Planner, Protocol, Run  # noqa: E402
 from bench.records import RecordStore, config_hash, file_hash  # noqa: E402
-from bench.report import (Report, output_paths, plot,  # noqa: E402
-                          replace_block, results_block, write_json)
+from bench.report import (Report, ablation_table,  # noqa: E402
+                          output_paths, plot, replace_block, results_block,
+                          verdict_lines, write_json)
 from bench.run import (Context, all_options, execute,  # noqa: E402
                        present_keys, weight_options)
 
@@ -61,13 +62,16 @@ ANALYSER_KEY = 'model.distiller.connectors.mgkd_analyser.checkpoint'
 QUICK_ROWS = ['student alone', 'KD', 'UniKD + KD', 'MGKD + KD']
 # order in which `--stage all` trains: the final table before the ablations
 RUN_ORDER = ('tune', 'final', 'ablation')
-# README blocks: file -> (rows it shows (None: all), with the analyser)
+# README blocks: file -> the rows it shows (all where absent), the
+# ablation it carries and whether it shows the MGKD analyser
 README_BLOCKS = {
-    'README.md': (None, False),
-    'configs/unikd/README.md': (['KD', 'DKD', 'UniKD + KD',
-                                 'UniKD + DKD'], False),
-    'configs/mgkd/README.md': (['KD', 'MGKD + KD', 'UniKD + KD',
-                                'MGKD + UniKD'], True),
+    'README.md': {},
+    'configs/unikd/README.md': dict(
+        rows=['KD', 'DKD', 'UniKD + KD', 'UniKD + DKD'], ablation='UniKD'),
+    'configs/mgkd/README.md': dict(
+        rows=['KD', 'MGKD + KD', 'UniKD + KD', 'MGKD + UniKD'],
+        ablation='MGKD',
+        analyser=True),
 }
 
 
@@ -159,7 +163,8 @@ def prepare_teacher(args: argparse.Namespace, records: str) -> dict:
     if not osp.isfile(weights):
         tool('train.py', TEACHER_CONFIG, '--work-dir', work_dir,
              '--cfg-options', f'train_cfg.max_epochs={epochs}',
-             f'param_scheduler.end={epochs}', f'train_cfg.val_interval={epochs}',
+             f'param_scheduler.end={epochs}',
+             f'train_cfg.val_interval={epochs}',
              *(quick_data if args.quick else []), device=args.device)
         export_weights(osp.join(work_dir, f'epoch_{epochs}.pth'), weights)
     record = dict(
@@ -405,13 +410,22 @@ class Benchmark:
         if not self.args.quick:
             final = report.final()
             analyser = self.extras().get('analyser')
-            for path, (rows, with_analyser) in README_BLOCKS.items():
+            for path, block in README_BLOCKS.items():
+                rows = block.get('rows') or list(self.protocol.rows)
                 body = results_block(
-                    final, data['differences'], rows
-                    or list(self.protocol.rows),
+                    final, data['differences'], rows,
                     osp.relpath('docs/benchmark.md',
-                                osp.dirname(path) or '.'))
-                if with_analyser and analyser:
+                                osp.dirname(path) or '.'),
+                    verdict_lines(data['differences'], self.protocol.rows,
+                                  rows))
+                name = block.get('ablation')
+                if name in data['ablations']:
+                    body += '\n' + '\n'.join(
+                        ablation_table(name, self.protocol.ablations[name]
+                                       ['row'], data['ablations'][name],
+                                       self.protocol.seeds['ablation'],
+                                       heading='###'))
+                if block.get('analyser') and analyser:
                     body += '\n' + '\n'.join(
                         Report.analyser_lines(analyser)[2:])
                 replace_block(osp.join(ROOT, path), body)

@@ -12,7 +12,8 @@ from typing import Dict, List, Optional, Sequence
 
 from .plan import STAGES, Planner, Run
 from .run import QUICK_EPOCHS, QUICK_TRAIN_IMAGES
-from .stats import comparisons, paired_difference, summarise
+from .stats import (comparisons, paired_difference, summarise,
+                    top1_or_chance)
 
 STUDENT = 'student alone'
 BASELINES = ('KD', 'DKD', 'FitNets + KD', 'DIST')
@@ -52,6 +53,72 @@ def fmt_options(options: dict) -> str:
     return ', '.join(f'`{k.split(".")[-1]}={v}`'
                      if k.startswith('model.distiller.distill_losses.') else
                      f'`{k}={v}`' for k, v in options.items())
+
+
+VERDICT_WORDS = {
+    'ahead': 'a gain',
+    'behind': 'a loss',
+    'not separated': 'no measured gain'
+}
+
+
+def verdict_lines(diffs: List[dict], rows: Dict[str, dict],
+                  shown: Optional[Sequence[str]] = None) -> List[str]:
+    """Plain statements from the paired test differences.
+
+    Each of our rows (not a built-in, not the student alone) is ahead of
+    every built-in distiller only when all its intervals against them lie
+    above zero; an add-on row's gain over its host is its paired difference
+    with the host row.
+
+    Args:
+        diffs (list): :meth:`Report.differences`.
+        rows (dict): The protocol's rows (name -> entry with ``host``).
+        shown (Sequence[str], optional): Only these of our rows.
+
+    Returns:
+        list[str]: Markdown bullet lines, then one summary line.
+    """
+    by_pair = {(d['a'], d['b']): d for d in diffs}
+    ours = [r for r in rows if r not in BASELINES and r != STUDENT
+            and (shown is None or r in shown)]
+    lines, winners, judged = [], [], 0
+    for row in ours:
+        got = {b: by_pair[(row, b)] for b in BASELINES if (row, b) in by_pair}
+        if len(got) < len(BASELINES):
+            lines.append(f'- **{row}**: not every paired comparison with the '
+                         'built-ins has finished yet.')
+            continue
+        judged += 1
+        groups = {
+            v: [b for b in BASELINES if got[b]['verdict'] == v]
+            for v in ('ahead', 'not separated', 'behind')
+        }
+        if len(groups['ahead']) == len(BASELINES):
+            winners.append(row)
+            head = 'is ahead of every built-in distiller'
+        else:
+            head = 'is not ahead of every built-in distiller'
+        parts = [f'ahead of {", ".join(groups["ahead"]) or "none"}']
+        if groups['not separated']:
+            parts.append('not separated from '
+                         + ', '.join(groups['not separated']))
+        if groups['behind']:
+            parts.append(f'behind {", ".join(groups["behind"])}')
+        text = f'- **{row} {head}**: {"; ".join(parts)}.'
+        host = rows[row].get('host')
+        if host and (row, host) in by_pair:
+            d = by_pair[(row, host)]
+            text += (f' Over its host {host} (what {row.split(" + ")[0]} '
+                     f'adds): {fmt_diff(d)}, {VERDICT_WORDS[d["verdict"]]}.')
+        lines.append(text)
+    if judged:
+        lines += ['', (f'Ahead of every built-in distiller: '
+                       f'{", ".join(winners)}.' if winners else
+                       'None of these methods is ahead of every built-in '
+                       'distiller on this protocol (paired 95 % intervals '
+                       'on the test seeds).')]
+    return lines
 
 
 class Report:
@@ -178,6 +245,31 @@ class Report:
                 out[name] = rows
         return out
 
+    def repeats(self) -> List[dict]:
+        """Runs that trained the same resolved config (same config hash,
+        seed included): a tuned point's runs again as an ablation's
+        ``default``. Their spread is the run-to-run noise of one
+        configuration (another machine, other arithmetic), with no method
+        change at all."""
+        groups: Dict[str, List[dict]] = {}
+        for stage in STAGES:
+            for run in self.planner.runs(stage):
+                record = self.planner.lookup(run)
+                if record is not None and record.get('config_hash'):
+                    groups.setdefault(record['config_hash'], []).append(
+                        dict(
+                            slug=run.slug,
+                            device=record.get('device', '?'),
+                            top1=top1_or_chance(record)))
+        return [
+            dict(
+                config_hash=key,
+                runs=runs,
+                spread=max(r['top1'] for r in runs) -
+                min(r['top1'] for r in runs))
+            for key, runs in groups.items() if len(runs) > 1
+        ]
+
     def as_dict(self) -> dict:
         final = self.final()
         return dict(
@@ -187,6 +279,7 @@ class Report:
             final={k: dict(v, records=None)
                    for k, v in final.items()},
             differences=self.differences(final),
+            repeats=self.repeats(),
             cost=self.cost,
             extras=self.extras)
 
@@ -244,6 +337,7 @@ class Report:
         lines += self._final_lines(final, data['differences'])
         lines += self._tuning_lines(data['tuning'])
         lines += self._ablation_lines(data['ablations'])
+        lines += self._repeat_lines(data['repeats'])
         lines += self._cost_lines()
         analyser = self.extras.get('analyser')
         if analyser:
@@ -270,8 +364,10 @@ class Report:
         ]
         for row, f in final.items():
             s = f['summary']
-            gain = (f'{s["top1"]["mean"] - student["summary"]["top1"]["mean"]:+.2f}'
-                    if student else '-')
+            gain = '-'
+            if student:
+                base = student['summary']['top1']['mean']
+                gain = f'{s["top1"]["mean"] - base:+.2f}'
             seeds = f'{s["seeds"]} ({s["diverged"]})' + (
                 '' if f['complete'] else ' incomplete')
             lines.append(
@@ -284,8 +380,14 @@ class Report:
         lines += [
             '', 's/iter: median of MMEngine\'s 10-iteration means (data '
             'included), median over seeds; end-to-end context only (it '
-            'drifts with host load; see the cost section). MiB peak: peak '
-            'RSS of the training process on CPU.', '',
+            'drifts with host load; see the cost section). MiB peak: on '
+            'cuda the peak CUDA memory MMEngine logs (it includes the cached '
+            'teacher records where the teacher cache is on: for UniKD the '
+            'teacher\'s 28×28 stage), on CPU the peak RSS of the training '
+            'process; the runs of this table trained on '
+            + ', '.join(f'{k} ({v})' for k, v in machines(
+                [r for f in final.values() for r in f['records']]).items())
+            + '.', '',
             '### Paired differences (a − b, 95 % interval)', '',
             '| a | b | seeds | difference [95 % CI] |', '|---|---|---|---|'
         ]
@@ -293,7 +395,9 @@ class Report:
             f'| {d["a"]} | {d["b"]} | {d["n"]} | {fmt_diff(d)} |'
             for d in diffs
         ]
-        lines += ['', '![paired differences](benchmark.png)']
+        lines += ['', '![paired differences](benchmark.png)', '',
+                  '### Verdict', '']
+        lines += verdict_lines(diffs, self.protocol.rows)
         return lines
 
     def _tuning_lines(self, tuning: Dict[str, List[dict]]) -> List[str]:
@@ -319,19 +423,28 @@ class Report:
     def _ablation_lines(self, ablations: Dict[str, List[dict]]) -> List[str]:
         lines = []
         for name, rows in ablations.items():
-            centre = self.protocol.ablations[name]['row']
-            lines += [
-                '', f'## Ablation: {name} (held-out split)', '',
-                f'One factor at a time around the tuned {centre}; paired '
-                'difference against `default` (the tuned setting).', '',
-                '| variant | seeds (diverged) | held-out top-1 | vs default '
-                '[95 % CI] |', '|---|---|---|---|'
-            ]
-            for r in rows:
-                s = r['summary']
-                lines.append(f'| {r["variant"]} | {s["seeds"]} '
-                             f'({s["diverged"]}) | {fmt_pm(s)} | '
-                             f'{fmt_diff(r["vs_default"])} |')
+            lines += ablation_table(name, self.protocol.ablations[name]['row'],
+                                    rows, self.protocol.seeds['ablation'])
+        return lines
+
+    @staticmethod
+    def _repeat_lines(repeats: List[dict]) -> List[str]:
+        if not repeats:
+            return []
+        lines = [
+            '', '## Repeated runs of one configuration', '',
+            'Runs with the same config hash (resolved config and seed): a '
+            'tuned point\'s seeds again as its ablation\'s `default`, '
+            'sometimes on another device. They differ by run-to-run noise '
+            f'alone; the largest spread of the {len(repeats)} is '
+            f'{max(r["spread"] for r in repeats):.2f} points.', '',
+            '| config hash | runs (device: top-1) | spread |', '|---|---|---|'
+        ]
+        for r in sorted(repeats, key=lambda r: -r['spread']):
+            runs = '; '.join(f'`{x["slug"]}` ({x["device"]}: '
+                             f'{x["top1"]:.2f})' for x in r['runs'])
+            lines.append(f'| {r["config_hash"]} | {runs} | '
+                         f'{r["spread"]:.2f} |')
         return lines
 
     def _cost_lines(self) -> List[str]:
@@ -344,7 +457,9 @@ class Report:
             f'`{c["command"]}`: {c["rounds"]} rounds; in each round every '
             'method runs one full training step (next batch from its '
             'dataloader, data preprocessor, forward, backward, optimizer '
-            f'step) in turn, on {c["threads"]} CPU thread(s), batch '
+            'step; the teacher runs every step, as in a plain '
+            '`tools/train.py` run without `model.cache_teacher_outputs`) in '
+            f'turn, on {c["threads"]} CPU thread(s), batch '
             f'{c["batch_size"]}. Ratio = the method\'s step time over KD\'s '
             'in the same round; median over rounds, with the interquartile '
             'range.', '', '| method | ms/step (median) | vs KD (median) | '
@@ -379,6 +494,36 @@ class Report:
                     f'{b["tau"]:g}) | {b["top1"]:.2f} | '
                     f'{b["agreement"]:.2f} |')
         return lines
+
+
+def ablation_table(name: str,
+                   centre: str,
+                   rows: List[dict],
+                   seeds: Sequence[int],
+                   heading: str = '##') -> List[str]:
+    """One ablation's table (Markdown lines, a heading first).
+
+    Args:
+        name (str): The ablation's name in the protocol.
+        centre (str): The row whose tuned setting is the ``default``.
+        rows (list): :meth:`Report.ablations` entries of this ablation.
+        seeds (Sequence[int]): The ablation seeds the protocol declares.
+        heading (str): The Markdown heading level of its title.
+    """
+    lines = [
+        '', f'{heading} Ablation: {name} (held-out split)', '',
+        f'One factor at a time around the tuned {centre}, seeds '
+        f'{list(seeds)}; paired difference against `default` (the tuned '
+        'setting). A variant reads "ahead" or "behind" only when its interval '
+        'excludes zero.', '',
+        '| variant | seeds (diverged) | held-out top-1 | vs default '
+        '[95 % CI] |', '|---|---|---|---|'
+    ]
+    for r in rows:
+        s = r['summary']
+        lines.append(f'| {r["variant"]} | {s["seeds"]} ({s["diverged"]}) | '
+                     f'{fmt_pm(s)} | {fmt_diff(r["vs_default"])} |')
+    return lines
 
 
 def plot(differences: List[dict], path: str) -> None:
@@ -416,8 +561,11 @@ def replace_block(path: str, body: str) -> bool:
     return True
 
 
-def results_block(final: Dict[str, dict], diffs: List[dict],
-                  rows: Sequence[str], link: str) -> str:
+def results_block(final: Dict[str, dict],
+                  diffs: List[dict],
+                  rows: Sequence[str],
+                  link: str,
+                  verdicts: Sequence[str] = ()) -> str:
     """A short table of ``rows`` for a README block.
 
     Args:
@@ -425,6 +573,7 @@ def results_block(final: Dict[str, dict], diffs: List[dict],
         diffs (list): :meth:`Report.differences`.
         rows (Sequence[str]): Rows to show (and differences they lead).
         link (str): Relative path of docs/benchmark.md from the README.
+        verdicts (Sequence[str]): :func:`verdict_lines` for these rows.
     """
     lines = ['| method | seeds (diverged) | test top-1 (%) |', '|---|---|---|']
     for row in rows:
@@ -441,6 +590,8 @@ def results_block(final: Dict[str, dict], diffs: List[dict],
                   '|---|---|---|']
         lines += [f'| {d["a"]} − {d["b"]} | {d["n"]} | {fmt_diff(d)} |'
                   for d in shown]
+    if verdicts:
+        lines += ['', *verdicts]
     lines += ['', f'Generated from the run records; protocol, tuning, '
               f'ablations and costs: [docs/benchmark.md]({link}).']
     return '\n'.join(lines)

@@ -1,7 +1,8 @@
 """bench.report: tables, paired differences and README blocks from records."""
 from bench.plan import Planner
-from bench.report import (BEGIN, END, Report, machines, replace_block,
-                          results_block)
+from bench.report import (BASELINES, BEGIN, END, Report, ablation_table,
+                          machines, replace_block, results_block,
+                          verdict_lines)
 from conftest import Records, protocol
 
 KD_SCORES = {'shipped': (80, 82), 'point1': (85, 85), 'point2': (70, 70)}
@@ -79,3 +80,72 @@ def test_machines_count_where_the_runs_trained():
     assert machines(records) == {'cpu, torch 2.14.1': 1,
                                  'cpu, torch 2.14.1, teacher cached': 2,
                                  'cuda, torch 2.11.0': 1}
+
+
+def diff(a, b, verdict, mean=0.0):
+    return dict(a=a, b=b, n=5, mean=mean, low=mean - 1, high=mean + 1,
+                verdict=verdict)
+
+
+def test_verdict_is_ahead_only_against_every_built_in():
+    rows = {name: dict(name=name) for name in
+            ('student alone', *BASELINES)}
+    rows['U + DKD'] = dict(name='U + DKD', host='DKD')
+    rows['M + U'] = dict(name='M + U', host='U + DKD')
+    diffs = [diff('U + DKD', b, 'ahead', 2.0) for b in BASELINES]
+    diffs += [diff('M + U', b, 'ahead', 2.0) for b in BASELINES[:-1]]
+    diffs += [diff('M + U', 'DIST', 'behind', -2.0),
+              diff('M + U', 'U + DKD', 'not separated')]
+    lines = verdict_lines(diffs, rows)
+    assert lines[0].startswith(
+        '- **U + DKD is ahead of every built-in distiller**: ahead of KD, '
+        'DKD, FitNets + KD, DIST.')
+    assert lines[1].startswith(
+        '- **M + U is not ahead of every built-in distiller**: ahead of KD, '
+        'DKD, FitNets + KD; behind DIST. Over its host U + DKD (what M '
+        'adds): +0.00 [-1.00, +1.00] not separated, no measured gain.')
+    assert lines[-1] == 'Ahead of every built-in distiller: U + DKD.'
+    # nobody ahead of all: said plainly; shown rows only; missing pairs
+    lines = verdict_lines(diffs[4:], rows, shown=['M + U'])
+    assert len(lines) == 3 and lines[-1].startswith(
+        'None of these methods is ahead of every built-in distiller')
+    assert verdict_lines(diffs[:2], rows, shown=['U + DKD']) == [
+        '- **U + DKD**: not every paired comparison with the built-ins has '
+        'finished yet.']
+
+
+def test_repeated_runs_of_one_config_show_their_spread():
+    p, records = finished_protocol()
+    lookup = records
+
+    def with_hash(run):
+        record = lookup(run)
+        if record is not None and run.row == 'KD' and run.variant in (
+                'point1', 'tuned'):
+            # the tuned point's seed-0 run and the final's share a hash here
+            record = dict(record, config_hash=f'h{run.seed}', device='cpu')
+        return record
+
+    report = Report(Planner(p, with_hash), cost=None, extras={})
+    repeats = {r['config_hash']: r for r in report.repeats()}
+    # seeds 0 and 1 ran as tuning point1 (85.0) and as final (85.0, 85.1)
+    assert set(repeats) == {'h0', 'h1'}
+    assert abs(repeats['h1']['spread'] - 0.1) < 1e-9
+    text = report.markdown('cmd')
+    assert '## Repeated runs of one configuration' in text
+    assert 'largest spread of the 2 is 0.10 points' in text
+
+
+def test_ablation_table_names_its_seeds_and_centre():
+    lines = ablation_table('A', 'A + KD', [
+        dict(variant='default', summary=dict(
+            seeds=3, diverged=0, top1=dict(mean=80.0, std=1.0)),
+             vs_default=None),
+        dict(variant='no x', summary=dict(
+            seeds=3, diverged=1, top1=dict(mean=60.0, std=30.0)),
+             vs_default=diff('no x', 'default', 'behind', -20.0)),
+    ], [0, 1, 2], heading='###')
+    assert lines[1] == '### Ablation: A (held-out split)'
+    assert 'around the tuned A + KD, seeds [0, 1, 2]' in lines[3]
+    assert lines[-1] == ('| no x | 3 (1) | 60.00 ± 30.00 | '
+                         '-20.00 [-21.00, -19.00] behind |')

@@ -4,6 +4,7 @@ import argparse
 
 import benchmark  # tools/benchmark.py (tools/ is on the path: conftest)
 from bench.plan import Planner
+from bench.report import BEGIN, END
 from conftest import protocol
 
 
@@ -20,7 +21,8 @@ class Store:
         return False
 
     def write(self, run, measured):
-        self.records[run.slug] = dict(measured, seed=run.seed)
+        self.records[run.slug] = dict(
+            measured, seed=run.seed, options=dict(run.options))
 
 
 def sitting(monkeypatch, fail_variant):
@@ -73,3 +75,29 @@ def test_all_trains_the_final_table_before_the_ablations(monkeypatch):
     assert stages.index('final') < stages.index('ablation')
     assert stages.index('ablation') > max(
         i for i, s in enumerate(stages) if s == 'tune')
+
+
+def test_report_fills_the_readme_blocks(monkeypatch, tmp_path):
+    """Each README block gets its rows, the verdict sentences and its
+    ablation table, from the records of a finished sitting."""
+    bench, _ = sitting(monkeypatch, fail_variant=None)
+    bench.run_all()
+    readme = tmp_path / 'R.md'
+    readme.write_text(f'# r\n\n{BEGIN}\nold\n{END}\n')
+    monkeypatch.setattr(benchmark, 'ROOT', str(tmp_path))
+    monkeypatch.setattr(benchmark, 'README_BLOCKS',
+                        {'R.md': dict(rows=['KD', 'A + KD'], ablation='A')})
+    monkeypatch.setattr(benchmark, 'update_metafiles', lambda *a: None)
+    bench.args.__dict__.update(out_dir=str(tmp_path / 'docs'), quick=False,
+                               records=str(tmp_path / 'records'))
+    bench.teacher = {}
+    bench.report('cmd')
+    text = readme.read_text()
+    assert 'old' not in text
+    assert '| A + KD | 5 (0) | 80.00 ± 0.00 |' in text
+    # the test protocol has none of the built-in rows: no verdict yet
+    assert ('- **A + KD**: not every paired comparison with the built-ins '
+            'has finished yet.') in text
+    assert '### Ablation: A (held-out split)' in text
+    assert '| no x | 3 (0) | 80.00 ± 0.00 |' in text
+    assert (tmp_path / 'docs' / 'benchmark.md').is_file()
