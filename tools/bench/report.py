@@ -358,11 +358,14 @@ class Report:
             return lines + ['No final run has finished yet.']
         student = final.get(STUDENT)
         lines += [
-            '| method | host | seeds (diverged) | top-1 (%) | gain vs '
-            'student | s/iter | MiB peak | training-only params | setting |',
-            '|---|---|---|---|---|---|---|---|---|'
+            '| method | host | seeds (diverged) | top-1 (%) | vs host '
+            '[95 % CI] | gain vs student | s/iter | MiB peak | '
+            'training-only params | setting |',
+            '|---|---|---|---|---|---|---|---|---|---|'
         ]
+        by_pair = {(d['a'], d['b']): d for d in diffs}
         for row, f in final.items():
+            host = self.protocol.rows[row].get('host')
             s = f['summary']
             gain = '-'
             if student:
@@ -371,8 +374,8 @@ class Report:
             seeds = f'{s["seeds"]} ({s["diverged"]})' + (
                 '' if f['complete'] else ' incomplete')
             lines.append(
-                f'| {row} | {self.protocol.rows[row].get("host") or "-"} | '
-                f'{seeds} | {fmt_pm(s)} | {gain} | '
+                f'| {row} | {host or "-"} | {seeds} | {fmt_pm(s)} | '
+                f'{fmt_diff(by_pair.get((row, host)))} | {gain} | '
                 f'{s.get("sec_per_iter", 0):.3f} | '
                 f'{s.get("peak_memory_mb", 0):.0f} | '
                 f'{s.get("training_only_params", 0):,} | '

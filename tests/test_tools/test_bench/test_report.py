@@ -30,7 +30,10 @@ def test_report_tables_come_from_the_records():
     text = report.markdown('python tools/benchmark.py')
     assert '| KD | point1 | `tau=1` | 85.00, 85.00 | 85.00 | ✓ |' in text
     assert '| KD | shipped | shipped | 80.00, 82.00 | 81.00 |  |' in text
-    assert '| A + KD | KD | 5 (1) |' in text
+    # an add-on row carries its paired difference with its host
+    assert ('| A + KD | KD | 5 (1) | 70.80 ± 33.99 | -14.40 [-56.74, +27.94] '
+            'not separated | -9.40 |') in text
+    assert '| KD | - | 5 (0) | 85.20 ± 0.16 | - | +5.00 |' in text
     diffs = {(d['a'], d['b']): d for d in report.differences(report.final())}
     assert diffs[('KD', 'student alone')]['verdict'] == 'ahead'
     assert diffs[('A + KD', 'KD')]['n'] == 5
