@@ -21,17 +21,28 @@ def test_step_cost_table(tmp_path):
     out = tmp_path / 'step_cost.md'
     run_tool('analysis_tools/step_cost.py', '--batch-size', '4', '--rounds',
              '1', '--warmup', '0', '--analyser-ckpt', str(analyser_ckpt),
-             '--out', str(out))
+             '--variants', 'UniKD', '--out', str(out))
 
     rows = {}
     for line in out.read_text().splitlines():
         if line.startswith('| ') and not line.startswith('| method'):
             cells = [c.strip() for c in line.strip('|').split('|')]
             rows[cells[0]] = cells
+    # the rows, then the UniKD variants that change connectors/recorders
+    # (not the loss-only ones, nor those that switch row or config)
+    knobs = [f'UniKD + KD, {v}' for v in (
+        'levels: layer3+4', 'levels: layer2-4',
+        'levels: layer1-4, no pooled level', 'fusion mid_channels 16')]
     assert list(rows) == [
         'KD', 'DKD', 'FitNets + KD', 'DIST', 'UniKD + KD', 'UniKD + DKD',
-        'MGKD + KD', 'MGKD + UniKD'
+        'MGKD + KD', 'MGKD + UniKD', *knobs
     ]
+    # fusing fewer or narrower maps costs less than the faithful default
+    flops = {name: float(cells[1]) for name, cells in rows.items()}
+    assert flops['KD'] < flops[knobs[0]] < flops[knobs[1]] < flops[
+        'UniKD + KD']
+    assert flops[knobs[2]] < flops['UniKD + KD']
+    assert flops[knobs[3]] < flops['UniKD + KD']
     # columns: name, GFLOP, vs KD, teacher, student, connectors, ms, vs KD
     assert rows['KD'][2] == '1.00×' and rows['KD'][7] == '1.00×'
     assert rows['KD'][5] == '-'
