@@ -16,9 +16,13 @@ def text(*parts: str) -> str:
         return ' '.join(f.read().split())
 
 
-def verdicts():
+def report() -> dict:
     with open(osp.join(ROOT, 'docs', 'benchmark.json')) as f:
-        data = json.load(f)
+        return json.load(f)
+
+
+def verdicts():
+    data = report()
     # the final table's seeds, all paired
     assert {d['n'] for d in data['differences']} == {5}
     return {(d['a'], d['b']): d['verdict'] for d in data['differences']}
@@ -56,3 +60,30 @@ def test_unikd_readme_states_the_negative_result():
     for row in ('UniKD + KD', 'UniKD + DKD'):
         assert all(got[(row, b)] != 'ahead' for b in BUILT_INS), row
         assert got[(row, 'FitNets + KD')] == 'behind', row
+
+
+def test_mgkd_readme_reads_its_ablation_as_the_records_do():
+    readme = text('configs', 'mgkd', 'README.md')
+    assert ('One variant separates from the default, and it is a loss: '
+            'keeping only the fine branch {(64, τ 2)} is behind.') in readme
+    assert 'Every other variant has an interval that includes zero' in readme
+    rows = report()['ablations']['MGKD']
+    # three paired held-out seeds per variant
+    assert {r['summary']['seeds'] for r in rows} == {3}
+    got = {r['variant']: r['vs_default']['verdict']
+           for r in rows if r['variant'] != 'default'}
+    assert got.pop('branches {(64, tau 2)}') == 'behind'
+    assert set(got.values()) == {'not separated'}
+    stacking = {r['variant']: r for r in report()['ablations'][
+        'MGKD + UniKD: stacking']}
+    assert stacking['stacked: + second KD on the stable target'][
+        'vs_default']['verdict'] == 'not separated'
+    assert 'stacking is not separated from replacing either' in readme
+
+
+def test_unikd_readme_cost_claim_matches_the_cost_record():
+    readme = text('configs', 'unikd', 'README.md')
+    assert 'the faithful fusion costs more than 1.2× KD\'s step' in readme
+    methods = report()['cost']['methods']
+    assert methods['UniKD + KD']['ratio'] > 1.2
+    assert methods['UniKD + DKD']['ratio'] > 1.2

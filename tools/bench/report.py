@@ -440,7 +440,12 @@ class Report:
             'tuned point\'s seeds again as its ablation\'s `default`, '
             'sometimes on another device. They differ by run-to-run noise '
             f'alone; the largest spread of the {len(repeats)} is '
-            f'{max(r["spread"] for r in repeats):.2f} points.', '',
+            f'{max(r["spread"] for r in repeats):.2f} points'
+            + ''.join(f'; {label}: {len(group)} of them, largest spread '
+                      f'{max(r["spread"] for r in group):.2f}'
+                      for label, group in split_by_device(repeats))
+            + '. Where a spread is not zero, one seed does not reproduce '
+            'its run, so a paired difference carries that noise too.', '',
             '| config hash | runs (device: top-1) | spread |', '|---|---|---|'
         ]
         for r in sorted(repeats, key=lambda r: -r['spread']):
@@ -497,6 +502,16 @@ class Report:
                     f'{b["tau"]:g}) | {b["top1"]:.2f} | '
                     f'{b["agreement"]:.2f} |')
         return lines
+
+
+def split_by_device(repeats: List[dict]) -> List[tuple]:
+    """(label, repeats) for the repeats whose runs all trained on the CPU,
+    and for those where one ran on CUDA (empty groups left out)."""
+    on_cpu = [r for r in repeats
+              if all(x['device'] == 'cpu' for x in r['runs'])]
+    with_cuda = [r for r in repeats if r not in on_cpu]
+    return [(label, group) for label, group in (
+        ('all runs on cpu', on_cpu), ('a run on cuda', with_cuda)) if group]
 
 
 def ablation_table(name: str,

@@ -2,7 +2,7 @@
 from bench.plan import Planner
 from bench.report import (BASELINES, BEGIN, END, Report, ablation_table,
                           machines, replace_block, results_block,
-                          verdict_lines)
+                          split_by_device, verdict_lines)
 from conftest import Records, protocol
 
 KD_SCORES = {'shipped': (80, 82), 'point1': (85, 85), 'point2': (70, 70)}
@@ -136,7 +136,8 @@ def test_repeated_runs_of_one_config_show_their_spread():
     assert abs(repeats['h1']['spread'] - 0.1) < 1e-9
     text = report.markdown('cmd')
     assert '## Repeated runs of one configuration' in text
-    assert 'largest spread of the 2 is 0.10 points' in text
+    assert ('largest spread of the 2 is 0.10 points; all runs on cpu: 2 of '
+            'them, largest spread 0.10.') in text
 
 
 def test_ablation_table_names_its_seeds_and_centre():
@@ -152,3 +153,11 @@ def test_ablation_table_names_its_seeds_and_centre():
     assert 'around the tuned A + KD, seeds [0, 1, 2]' in lines[3]
     assert lines[-1] == ('| no x | 3 (1) | 60.00 ± 30.00 | '
                          '-20.00 [-21.00, -19.00] behind |')
+
+
+def test_repeats_are_split_by_device():
+    cpu = dict(runs=[dict(device='cpu'), dict(device='cpu')], spread=0.0)
+    mixed = dict(runs=[dict(device='cpu'), dict(device='cuda')], spread=2.0)
+    assert split_by_device([cpu, mixed]) == [('all runs on cpu', [cpu]),
+                                             ('a run on cuda', [mixed])]
+    assert split_by_device([mixed]) == [('a run on cuda', [mixed])]
