@@ -43,9 +43,9 @@ from bench import cost as cost_module  # noqa: E402  (after the compat)
 from bench.metafile import update_metafiles  # noqa: E402
 from bench.plan import STAGES, Planner, Protocol, Run  # noqa: E402
 from bench.records import RecordStore, config_hash, file_hash  # noqa: E402
-from bench.report import (Report, ablation_table,  # noqa: E402
-                          output_paths, plot, replace_block, results_block,
-                          verdict_lines, write_json)
+from bench.report import (Report, output_paths, plot,  # noqa: E402
+                          replace_block, results_block, verdict_lines,
+                          write_json)
 from bench.run import (Context, all_options, execute,  # noqa: E402
                        present_keys, weight_options)
 
@@ -421,10 +421,8 @@ class Benchmark:
                 name = block.get('ablation')
                 if name in data['ablations']:
                     body += '\n' + '\n'.join(
-                        ablation_table(name, self.protocol.ablations[name]
-                                       ['row'], data['ablations'][name],
-                                       self.protocol.seeds['ablation'],
-                                       heading='###'))
+                        report.ablation_lines(
+                            {name: data['ablations'][name]}, heading='###'))
                 if block.get('analyser') and analyser:
                     body += '\n' + '\n'.join(
                         Report.analyser_lines(analyser)[2:])

@@ -336,7 +336,7 @@ class Report:
                          + f' | {", ".join(s["waiting"]) or "-"} |')
         lines += self._final_lines(final, data['differences'])
         lines += self._tuning_lines(data['tuning'])
-        lines += self._ablation_lines(data['ablations'])
+        lines += self.ablation_lines(data['ablations'])
         lines += self._repeat_lines(data['repeats'])
         lines += self._cost_lines()
         analyser = self.extras.get('analyser')
@@ -423,11 +423,16 @@ class Report:
                     f'{"✓" if point["chosen"] else ""} |')
         return lines
 
-    def _ablation_lines(self, ablations: Dict[str, List[dict]]) -> List[str]:
+    def ablation_lines(self,
+                       ablations: Dict[str, List[dict]],
+                       heading: str = '##') -> List[str]:
+        """The tables of ``ablations`` (:meth:`ablations` entries), each
+        with its centre row and seeds from the protocol."""
         lines = []
         for name, rows in ablations.items():
             lines += ablation_table(name, self.protocol.ablations[name]['row'],
-                                    rows, self.protocol.seeds['ablation'])
+                                    rows, self.protocol.seeds['ablation'],
+                                    heading)
         return lines
 
     @staticmethod
