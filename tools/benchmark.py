@@ -43,9 +43,9 @@ from bench import cost as cost_module  # noqa: E402  (after the compat)
 from bench.metafile import update_metafiles  # noqa: E402
 from bench.plan import STAGES, Planner, Protocol, Run  # noqa: E402
 from bench.records import RecordStore, config_hash, file_hash  # noqa: E402
-from bench.report import (Report, output_paths, plot,  # noqa: E402
-                          replace_block, results_block, verdict_lines,
-                          write_json)
+from bench.report import (Report, cost_choice_lines,  # noqa: E402
+                          output_paths, plot, replace_block, results_block,
+                          verdict_lines, write_json)
 from bench.run import (Context, all_options, execute,  # noqa: E402
                        present_keys, weight_options)
 
@@ -58,6 +58,8 @@ TEACHER_KEY = 'model.teacher_ckpt'
 ANALYSER_CONFIG = ('configs/mgkd/'
                    'mgkd_analyser_resnet18-w16_1xb128_fashion-mnist.py')
 ANALYSER_WEIGHTS = osp.join(BENCH_DIR, 'mgkd_analyser_resnet18-w16.pth')
+# model-only step costs of the rows and cost knobs (step_cost.py)
+STEP_COST = osp.join(ROOT, 'docs', 'step_cost.json')
 ANALYSER_KEY = 'model.distiller.connectors.mgkd_analyser.checkpoint'
 QUICK_ROWS = ['student alone', 'KD', 'UniKD + KD', 'MGKD + KD']
 # order in which `--stage all` trains: the final table before the ablations
@@ -396,9 +398,17 @@ class Benchmark:
         with open(path) as f:
             return json.load(f)
 
+    def step_cost(self) -> Optional[dict]:
+        """docs/step_cost.json (tools/analysis_tools/step_cost.py), for the
+        full protocol's cost rules; None in quick mode or if not measured."""
+        if self.args.quick or not osp.isfile(STEP_COST):
+            return None
+        with open(STEP_COST) as f:
+            return json.load(f)
+
     def report(self, command: str) -> str:
         report = Report(self.planner, self.cost(), self.extras(),
-                        self.args.records, self.args.quick)
+                        self.args.records, self.args.quick, self.step_cost())
         paths = output_paths(self.args.out_dir)
         os.makedirs(self.args.out_dir, exist_ok=True)
         text = report.markdown(command)
@@ -423,6 +433,10 @@ class Benchmark:
                     body += '\n' + '\n'.join(
                         report.ablation_lines(
                             {name: data['ablations'][name]}, heading='###'))
+                if name in data['cost_choices']:
+                    body += '\n' + '\n'.join(
+                        cost_choice_lines(name, data['cost_choices'][name],
+                                          heading='###'))
                 if block.get('analyser') and analyser:
                     body += '\n' + '\n'.join(
                         Report.analyser_lines(analyser)[2:])

@@ -1,4 +1,6 @@
 """tools/analysis_tools/step_cost.py: one row per config, costs by part."""
+import json
+
 import torch
 from mmengine.config import Config
 from helpers import ROOT, run_tool
@@ -52,3 +54,10 @@ def test_step_cost_table(tmp_path):
     assert 's_unikd' in rows['UniKD + DKD'][5]
     assert 'mgkd_analyser' in rows['MGKD + UniKD'][5]
     assert float(rows['UniKD + DKD'][6]) > 0
+    # the same numbers as JSON beside the table, for the benchmark report
+    record = json.loads((tmp_path / 'step_cost.json').read_text())
+    assert list(record['methods']) == list(rows)
+    for name, cells in rows.items():
+        cost = record['methods'][name]
+        assert f'{cost["gflop"]:.4f}' == cells[1]
+        assert f'{cost["ms"]:.1f}' == cells[6]

@@ -15,9 +15,11 @@ FLOPs are exact; the times isolate the model's compute from the data
 pipeline and the runner, which ``tools/benchmark.py``'s s/iter includes. The
 MGKD configs need a stage-2 analyser checkpoint: the one they name, or any of
 the same shape given with ``--analyser-ckpt``. Writes a Markdown table
-(default ``docs/step_cost.md``).
+(default ``docs/step_cost.md``) and the same numbers as JSON beside it
+(``docs/step_cost.json``, read by ``tools/benchmark.py --report``).
 """
 import argparse
+import json
 import os.path as osp
 import shlex
 import statistics
@@ -206,6 +208,16 @@ def main() -> None:
     text = '\n'.join(lines) + '\n'
     with open(osp.join(ROOT, args.out), 'w') as f:
         f.write(text)
+    record = dict(
+        command=command,
+        threads=torch.get_num_threads(),
+        methods={
+            name: dict(gflop=parts['total'] / 1e9, ms=1000 * seconds[name])
+            for name, parts in flops.items()
+        })
+    with open(osp.splitext(osp.join(ROOT, args.out))[0] + '.json', 'w') as f:
+        json.dump(record, f, indent=1)
+        f.write('\n')
     print(text)
 
 

@@ -110,6 +110,15 @@ class Protocol:
             if len(set(names)) != len(names) or 'default' in names:
                 raise ValueError(f'ablations[{name!r}]: variant names must '
                                  f'be unique and not "default", got {names}')
+            rule = ablation.get('cost_rule')
+            if rule is not None and (
+                    rule.get('authors') not in ['default', *names]
+                    or not isinstance(rule.get('budget'), (int, float))
+                    or rule['budget'] <= 0):
+                raise ValueError(
+                    f'ablations[{name!r}].cost_rule = {rule!r}: expected '
+                    "authors = 'default' or one of its variants "
+                    f'{names} and a positive budget')
             for variant in ablation['variants']:
                 unknown = set(variant) - VARIANT_KEYS
                 if unknown:

@@ -128,6 +128,10 @@ class Report:
         planner (Planner): The protocol's planner (current records only).
         cost (dict | None): The interleaved cost measurement, if any.
         extras (dict): Other records by name (teacher, analyser).
+        records_dir (str): Where the records are (named in the report).
+        quick (bool): Whether these are the quick mode's records.
+        step_cost (dict | None): ``docs/step_cost.json`` (model-only step
+            costs of the rows and cost-knob variants), if measured.
     """
 
     def __init__(self,
@@ -135,10 +139,12 @@ class Report:
                  cost: Optional[dict],
                  extras: Dict[str, dict],
                  records_dir: str = 'benchmarks/fashion_mnist/records',
-                 quick: bool = False) -> None:
+                 quick: bool = False,
+                 step_cost: Optional[dict] = None) -> None:
         self.planner = planner
         self.protocol = planner.protocol
         self.cost = cost
+        self.step_cost = step_cost
         self.extras = extras
         self.records_dir = records_dir
         self.quick = quick
@@ -221,16 +227,20 @@ class Report:
                 out[row] = [dict(p, chosen=p['label'] == best) for p in table]
         return out
 
+    def _ablation_records(self, name: str) -> Dict[str, List[dict]]:
+        """Variant -> its finished records, for one ablation."""
+        by_variant: Dict[str, List[dict]] = {}
+        for run in self.planner.ablation_runs(name):
+            record = self.planner.lookup(run)
+            if record is not None:
+                by_variant.setdefault(run.variant, []).append(record)
+        return by_variant
+
     def ablations(self) -> Dict[str, List[dict]]:
         """Ablation -> variants with summaries and paired differences."""
         out = {}
         for name in self.protocol.ablations:
-            runs = self.planner.ablation_runs(name)
-            by_variant: Dict[str, List[dict]] = {}
-            for run in runs:
-                record = self.planner.lookup(run)
-                if record is not None:
-                    by_variant.setdefault(run.variant, []).append(record)
+            by_variant = self._ablation_records(name)
             default = by_variant.get('default', [])
             rows = []
             for variant, records in by_variant.items():
@@ -243,6 +253,25 @@ class Report:
                         paired_difference(records, default)))
             if rows:
                 out[name] = rows
+        return out
+
+    def cost_choices(self) -> Dict[str, dict]:
+        """Ablation -> :func:`cost_choice` of its ``cost_rule`` (ablations
+        with a rule, once ``docs/step_cost.json`` gives the costs)."""
+        if not self.step_cost:
+            return {}
+        out = {}
+        for name, ablation in self.protocol.ablations.items():
+            if 'cost_rule' in ablation:
+                records = self._ablation_records(name)
+                variants = ['default'] + [
+                    v['name'] for v in ablation['variants']
+                ]
+                out[name] = cost_choice(
+                    ablation['cost_rule'], ablation['row'],
+                    {v: records.get(v, [])
+                     for v in variants}, self.step_cost['methods'],
+                    len(self.protocol.seeds['ablation']))
         return out
 
     def repeats(self) -> List[dict]:
@@ -279,6 +308,7 @@ class Report:
             final={k: dict(v, records=None)
                    for k, v in final.items()},
             differences=self.differences(final),
+            cost_choices=self.cost_choices(),
             repeats=self.repeats(),
             cost=self.cost,
             extras=self.extras)
@@ -337,6 +367,8 @@ class Report:
         lines += self._final_lines(final, data['differences'])
         lines += self._tuning_lines(data['tuning'])
         lines += self.ablation_lines(data['ablations'])
+        for name, choice in data['cost_choices'].items():
+            lines += cost_choice_lines(name, choice)
         lines += self._repeat_lines(data['repeats'])
         lines += self._cost_lines()
         analyser = self.extras.get('analyser')
@@ -547,6 +579,109 @@ def ablation_table(name: str,
         lines.append(f'| {r["variant"]} | {s["seeds"]} ({s["diverged"]}) | '
                      f'{fmt_pm(s)} | {fmt_diff(r["vs_default"])} |')
     return lines
+
+
+def cost_choice(rule: dict, centre: str, records: Dict[str, List[dict]],
+                step_cost: Dict[str, dict], seeds: int) -> dict:
+    """The default an ablation's ``cost_rule`` picks (rule: see
+    ``benchmarks/fashion_mnist/protocol.py``).
+
+    Args:
+        rule (dict): ``authors`` (``'default'`` or a variant name: the
+            authors' setting) and ``budget`` (times KD's step).
+        centre (str): The ablation's centre row; ``step_cost`` names the
+            ``default`` by it and a variant as ``'<centre>, <variant>'``.
+        records (dict): Every variant of the ablation -> its records.
+        step_cost (dict): Method name -> ``gflop`` and ``ms`` of one step
+            (``docs/step_cost.json``'s ``methods``), ``'KD'`` included.
+        seeds (int): Seeds per variant; a setting short of them waits.
+
+    Returns:
+        dict: ``rule``; ``settings``, the variants with a measured cost,
+        cheapest first (``flops_vs_kd``, ``time_vs_kd``, ``within_budget``,
+        ``summary``, ``vs_authors``: the paired difference against the
+        authors' setting); ``chosen``, the variant the rule picks, None
+        while a setting misses runs.
+    """
+    kd = step_cost['KD']
+    authors = records[rule['authors']]
+    settings = []
+    for variant, recs in records.items():
+        name = centre if variant == 'default' else f'{centre}, {variant}'
+        if name not in step_cost:
+            continue  # not a cost knob
+        flops = step_cost[name]['gflop'] / kd['gflop']
+        time = step_cost[name]['ms'] / kd['ms']
+        settings.append(
+            dict(
+                variant=variant,
+                flops_vs_kd=flops,
+                time_vs_kd=time,
+                within_budget=max(flops, time) <= rule['budget'],
+                runs=len(recs),
+                summary=summarise(recs) if recs else None,
+                vs_authors=None if variant == rule['authors'] else
+                paired_difference(recs, authors)))
+    settings.sort(key=lambda s: s['flops_vs_kd'])
+    by_name = {s['variant']: s for s in settings}
+    chosen = None
+    if rule['authors'] not in by_name:
+        raise ValueError(f'cost_rule.authors = {rule["authors"]!r} has no '
+                         'step cost; rerun tools/analysis_tools/'
+                         'step_cost.py with --variants')
+    if all(s['runs'] == seeds for s in settings):
+        fits = [
+            s for s in settings if s['within_budget'] and (
+                s['variant'] == rule['authors'] or
+                (s['vs_authors'] or {}).get('verdict', 'behind') != 'behind')
+        ]
+        if by_name[rule['authors']]['within_budget'] or not fits:
+            chosen = rule['authors']
+        else:
+            chosen = fits[0]['variant']
+    return dict(rule=rule, settings=settings, chosen=chosen)
+
+
+def cost_choice_lines(name: str, choice: dict,
+                      heading: str = '##') -> List[str]:
+    """Markdown lines of a :func:`cost_choice`: its rule, its table and the
+    default it picks."""
+    rule = choice['rule']
+    authors, budget = rule['authors'], rule['budget']
+    lines = [
+        '', f'{heading} Default by accuracy for its cost: {name}', '',
+        "Rule, declared in the protocol before the ablation's last seed ran: "
+        'a setting is within the budget when its step FLOPs and its '
+        f'model-only step time (`docs/step_cost.md`) are both at most '
+        f"{budget:g}× KD's. The authors' setting (`{authors}`) stays the "
+        'default where it is within the budget itself; otherwise the '
+        'cheapest setting within the budget that is not behind it on the '
+        "held-out split becomes the default, and the authors' setting stays "
+        'where every such setting is behind. "Not behind" over a few seeds '
+        'is weak evidence: it means no loss was measured, not that none '
+        'exists.', '',
+        '| setting | step FLOPs vs KD | step time vs KD | within the budget '
+        "| held-out top-1 | vs the authors' setting [95 % CI] |",
+        '|---|---|---|---|---|---|'
+    ]
+    for s in choice['settings']:
+        label = f"{s['variant']} (the authors')" if s[
+            'variant'] == authors else s['variant']
+        top1 = (f'{fmt_pm(s["summary"])} ({s["runs"]} seeds)'
+                if s['summary'] else 'not run yet')
+        lines.append(f'| {label} | {s["flops_vs_kd"]:.2f}× | '
+                     f'{s["time_vs_kd"]:.2f}× | '
+                     f'{"yes" if s["within_budget"] else "no"} | {top1} | '
+                     f'{fmt_diff(s["vs_authors"])} |')
+    chosen = choice['chosen']
+    if chosen is None:
+        verdict = 'Waiting for runs: every setting needs all its seeds.'
+    else:
+        verdict = (f'**The rule picks `{chosen}`**'
+                   + (" (the authors' setting)" if chosen == authors else '')
+                   + (': the shipped default.' if chosen == 'default' else
+                      ': not the shipped default (`default`) yet.'))
+    return lines + ['', verdict]
 
 
 def plot(differences: List[dict], path: str) -> None:

@@ -71,6 +71,12 @@ def test_ablation_has_the_default_and_other_rows_at_their_setting():
     (dict(seeds=dict(tune=[0], ablation=[], final=[0])), 'ablation'),
     (dict(ablations={'A': dict(row='KD', variants=[
         dict(name='v', host='KD')])}), 'unknown keys'),
+    (dict(ablations={'A': dict(row='KD', variants=[dict(name='v')],
+                               cost_rule=dict(authors='w', budget=1.2))}),
+     r"cost_rule = .*authors = 'default' or one of its variants \['v'\]"),
+    (dict(ablations={'A': dict(row='KD', variants=[dict(name='v')],
+                               cost_rule=dict(authors='v', budget=0))}),
+     'positive budget'),
 ])
 def test_bad_protocol_names_the_entry(change, message):
     with pytest.raises(ValueError, match=message):

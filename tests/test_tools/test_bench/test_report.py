@@ -1,8 +1,11 @@
 """bench.report: tables, paired differences and README blocks from records."""
+import pytest
+
 from bench.plan import Planner
 from bench.report import (BASELINES, BEGIN, END, Report, ablation_table,
-                          machines, replace_block, results_block,
-                          split_by_device, verdict_lines)
+                          cost_choice, cost_choice_lines, machines,
+                          replace_block, results_block, split_by_device,
+                          verdict_lines)
 from conftest import Records, protocol
 
 KD_SCORES = {'shipped': (80, 82), 'point1': (85, 85), 'point2': (70, 70)}
@@ -161,3 +164,74 @@ def test_repeats_are_split_by_device():
     assert split_by_device([cpu, mixed]) == [('all runs on cpu', [cpu]),
                                              ('a run on cuda', [mixed])]
     assert split_by_device([mixed]) == [('a run on cuda', [mixed])]
+
+
+# model-only step costs: the authors' setting over a 1.2x budget, two
+# cheaper knobs within it (one by FLOPs only), one cheaper by FLOPs but not
+# by time
+STEP_COST = {
+    'KD': dict(gflop=10.0, ms=100.0),
+    'A + KD': dict(gflop=13.5, ms=190.0),
+    'A + KD, small': dict(gflop=10.8, ms=108.0),
+    'A + KD, medium': dict(gflop=11.7, ms=119.0),
+    'A + KD, narrow': dict(gflop=11.0, ms=150.0),
+}
+
+
+def seeds_at(*values):
+    return [dict(seed=i, top1=v, diverged=None) for i, v in enumerate(values)]
+
+
+def choose(small, medium=(88.0, 89.0, 90.0), narrow=(90.0, 91.0, 92.0),
+           **rule):
+    records = {'default': seeds_at(88.0, 89.0, 90.0), 'small': small,
+               'medium': seeds_at(*medium), 'narrow': seeds_at(*narrow),
+               'loss only': seeds_at(50.0, 50.0, 50.0)}
+    rule = dict(dict(authors='default', budget=1.2), **rule)
+    return cost_choice(rule, 'A + KD', records, STEP_COST, 3)
+
+
+def test_cost_rule_picks_the_cheapest_setting_not_behind_the_authors():
+    # the cheapest knob loses nothing measurable: it is the default
+    choice = choose(seeds_at(87.5, 89.5, 89.5))
+    assert choice['chosen'] == 'small'
+    got = {s['variant']: s for s in choice['settings']}
+    # loss-only variants have no step cost; settings come cheapest first
+    assert [s['variant'] for s in choice['settings']] == [
+        'small', 'narrow', 'medium', 'default']
+    assert [got[v]['within_budget'] for v in got] == [True, False, True,
+                                                      False]
+    assert got['small']['vs_authors']['verdict'] == 'not separated'
+    assert got['default']['vs_authors'] is None
+    # behind the authors' setting: the next cheapest within the budget
+    assert choose(seeds_at(80.0, 81.0, 82.1))['chosen'] == 'medium'
+    # every setting within the budget behind (the narrow one is over the
+    # budget in time, however good): the authors' setting stays
+    assert choose(seeds_at(80.0, 81.0, 82.1),
+                  medium=(80.0, 81.2, 82.0))['chosen'] == 'default'
+    # an authors' setting within the budget stays whatever the others do
+    assert choose(seeds_at(88.0, 89.0, 90.0),
+                  budget=2.0)['chosen'] == 'default'
+    # a missing seed: no choice yet
+    assert choose(seeds_at(88.0, 89.0))['chosen'] is None
+
+
+def test_cost_rule_against_an_authors_variant():
+    # after a switch the authors' setting is a variant; the shipped default
+    # stays the choice while it is not behind it
+    records = {'default': seeds_at(88.0, 89.0, 90.0),
+               'small': seeds_at(87.0, 88.0, 89.0)}
+    costs = {'KD': STEP_COST['KD'], 'A + KD': STEP_COST['A + KD, small'],
+             'A + KD, small': STEP_COST['A + KD']}
+    choice = cost_choice(dict(authors='small', budget=1.2), 'A + KD',
+                         records, costs, 3)
+    assert choice['chosen'] == 'default'
+    lines = cost_choice_lines('A', choice, heading='###')
+    assert lines[1] == '### Default by accuracy for its cost: A'
+    assert "The authors' setting (`small`) stays" in lines[3]
+    assert lines[-3] == ("| small (the authors') | 1.35× | 1.90× | no | "
+                         '88.00 ± 1.00 (3 seeds) | - |')
+    assert lines[-1] == '**The rule picks `default`**: the shipped default.'
+    with pytest.raises(ValueError, match='has no step cost'):
+        cost_choice(dict(authors='gone', budget=1.2), 'A + KD',
+                    dict(records, gone=[]), costs, 3)
