@@ -81,6 +81,27 @@ def test_unikd_grids_and_ablation_are_declared():
         assert config is None or osp.isfile(osp.join(ROOT, config))
 
 
+def test_cost_rule_reference_is_the_authors_fusion():
+    """The cost rule weighs the shipped levels against the authors': on
+    this pair, every student stage plus the pooled vector fused at layer1's
+    resolution with the teacher's layer1 channels, before its ReLU."""
+    ablation = PROTOCOL['ablations']['UniKD']
+    authors = ablation['cost_rule']['authors']
+    variant = next(v for v in ablation['variants'] if v['name'] == authors)
+    cfg = copy.deepcopy(parsed(ROWS[ablation['row']]['config']))
+    cfg.merge_from_dict(variant['options'])
+    distiller = cfg.model.distiller
+    assert distiller.student_recorders.stages.sources == [
+        f'backbone.layer{i}' for i in range(1, 5)
+    ]
+    assert distiller.teacher_recorders.stage.source == 'backbone.layer1.1'
+    fusion, s_head = distiller.connectors.s_unikd
+    assert fusion.fuse_pooled and fusion.in_channels == [4, 8, 16, 32]
+    assert fusion.out_channels == s_head.in_channels == 16
+    assert distiller.connectors.t_unikd[0].in_channels == 16
+    assert fusion.mid_channels == 32  # min(512, deepest student stage)
+
+
 @pytest.mark.parametrize('config, options', cases())
 def test_options_apply_and_train_one_step(config, options):
     # options written as the benchmark writes them, parsed and merged

@@ -87,3 +87,24 @@ def test_unikd_readme_cost_claim_matches_the_cost_record():
     methods = report()['cost']['methods']
     assert methods['UniKD + KD']['ratio'] > 1.2
     assert methods['UniKD + DKD']['ratio'] > 1.2
+
+
+def test_unikd_levels_are_the_cost_rules_choice():
+    """The deviation table's levels on Fashion-MNIST are the ones the cost
+    rule picks from the records, weighed against the authors' levels."""
+    readme = text('configs', 'unikd', 'README.md')
+    assert '**the Fashion-MNIST pair fuses layer3 + layer4**' in readme
+    choice = report()['cost_choices']['UniKD']
+    assert choice['rule']['authors'] == (
+        "levels: layer1-4 + pooled (the authors')")
+    settings = {s['variant']: s for s in choice['settings']}
+    # the authors' levels are over the budget, the shipped ones within it
+    assert not settings[choice['rule']['authors']]['within_budget']
+    assert settings['default']['within_budget']
+    if choice['chosen'] is None:  # the retuned ablation is still running
+        status = {s['stage']: s for s in report()['status']}
+        assert 'UniKD' in status['ablation']['waiting'] or any(
+            m.startswith('ablation/unikd/')
+            for m in status['ablation']['missing'])
+    else:
+        assert choice['chosen'] == 'default'

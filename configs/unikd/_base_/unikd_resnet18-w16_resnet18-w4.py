@@ -2,11 +2,16 @@
 # (Fashion-MNIST), as plain variables for `{{_base_.x}}`; used by the UniKD
 # and the MGKD-on-UniKD configs of this pair.
 # Stage channels: teacher (16, 32, 64, 128), student (4, 8, 16, 32); spatial
-# sizes 28, 14, 7, 4. As in the authors' code, all four student stages plus
-# the globally pooled vector (a 1x1 level the connector adds:
-# `fuse_pooled=True`) are fused into a 28x28 map with the channels of the
-# teacher's layer1 (16), matched with the teacher's layer1 output *before* its
-# residual ReLU (recorded at the stage's last block, `backbone.layer1.1`).
+# sizes 28, 14, 7, 4. The student's layer3 and layer4 are fused into a 7x7
+# map with the channels of the teacher's layer3 (64), matched with the
+# teacher's layer3 output *before* its residual ReLU (recorded at the stage's
+# last block, `backbone.layer3.1`).
+# The authors fuse every stage plus the globally pooled vector at layer1's
+# 28x28 (the CIFAR-100 and ImageNet configs do). On this pair that step
+# costs more than the 1.2x KD's of issue 14 (docs/step_cost.md), so these
+# levels were chosen by the benchmark's cost rule, held-out accuracy for its
+# cost (configs/unikd/README.md, "Deviations"); the authors' levels are the
+# ablation variant "levels: layer1-4 + pooled (the authors')".
 # Typed dicts carry `_scope_='mmrazor'` (our modules live in MMRazor's
 # registries): MMEngine would otherwise stamp `mmrazor_unified` on them when a
 # config inherits this file by package path.
@@ -14,38 +19,35 @@ unikd_student_recorders = dict(
     stages=dict(
         _scope_='mmrazor',
         type='MultiModuleOutputs',
-        sources=[
-            'backbone.layer1', 'backbone.layer2', 'backbone.layer3',
-            'backbone.layer4'
-        ]))
+        sources=['backbone.layer3', 'backbone.layer4']))
 unikd_teacher_recorders = dict(
     stage=dict(
         _scope_='mmrazor',
         type='PreActivationOutputs',
-        source='backbone.layer1.1'))
+        source='backbone.layer3.1'))
 # the fusion connector alone, also used by the MSE ablation (../ablation/)
 unikd_fusion = dict(
     _scope_='mmrazor',
     type='UniKDFusionConnector',
-    in_channels=[4, 8, 16, 32],
+    in_channels=[16, 32],
     # the fused maps' channels: min(512, deepest stage's) as in the
-    # authors' code; the cost knob of the ablation (benchmarks/)
+    # authors' code; a cost knob of the ablation (benchmarks/)
     mid_channels=32,
-    out_channels=16,
-    fuse_pooled=True)
+    out_channels=64,
+    fuse_pooled=False)
 unikd_connectors = dict(
     s_unikd=[
         unikd_fusion,
         dict(
             _scope_='mmrazor',
             type='UniKDDistributionHead',
-            in_channels=16,
+            in_channels=64,
             num_classes=10)
     ],
     t_unikd=[
         dict(
             _scope_='mmrazor',
             type='UniKDDistributionHead',
-            in_channels=16,
+            in_channels=64,
             num_classes=10)
     ])

@@ -1,6 +1,6 @@
 # Ablation of UniKD's thesis on Fashion-MNIST (benchmarks/fashion_mnist/
 # protocol.py): the *same* fusion connector, student stages and teacher
-# target (layer1 before its residual ReLU) as UniKD + KD, but an MSE feature
+# target (a stage before its residual ReLU) as UniKD + KD, but an MSE feature
 # loss between the fused map and the teacher stage -- the "incoherent"
 # feature + logit combination the authors compare against -- instead of the
 # distribution heads and the unified distribution loss. The logit term is
