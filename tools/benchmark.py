@@ -365,10 +365,19 @@ class Benchmark:
                 tuned=tuned is not None)
         return methods
 
+    def cost_hashes(self, methods: Dict[str, dict]) -> Dict[str, str]:
+        """Method -> hash of the resolved config its cost is measured on
+        (:meth:`cost_methods`), to tell a cost record gone stale."""
+        return {
+            name: config_hash(m['config'], m['options'], ROOT)
+            for name, m in methods.items()
+        }
+
     def measure_cost(self) -> None:
         rounds = 4 if self.args.quick else self.args.cost_rounds
         methods = self.cost_methods()
         result = cost_module.measure(methods, ROOT, rounds, warmup=2)
+        hashes = self.cost_hashes(methods)
         import torch
         record = dict(
             command=shlex.join(['python', 'tools/benchmark.py', '--stage',
@@ -377,7 +386,8 @@ class Benchmark:
             threads=torch.get_num_threads(),
             batch_size=128,
             methods={
-                name: dict(m, tuned=methods[name]['tuned'])
+                name: dict(
+                    m, tuned=methods[name]['tuned'], config_hash=hashes[name])
                 for name, m in result.items()
             })
         with open(osp.join(self.args.records, 'cost.json'), 'w') as f:
@@ -392,11 +402,17 @@ class Benchmark:
         return out
 
     def cost(self) -> Optional[dict]:
+        """The interleaved cost record, each method marked ``stale`` where
+        its config or tuned setting changed since (or no hash was kept)."""
         path = osp.join(self.args.records, 'cost.json')
         if not osp.isfile(path):
             return None
         with open(path) as f:
-            return json.load(f)
+            record = json.load(f)
+        current = self.cost_hashes(self.cost_methods())
+        for name, m in record['methods'].items():
+            m['stale'] = m.get('config_hash') != current.get(name)
+        return record
 
     def step_cost(self) -> Optional[dict]:
         """docs/step_cost.json (tools/analysis_tools/step_cost.py), for the

@@ -512,7 +512,15 @@ class Report:
         ]
         for row, m in c['methods'].items():
             lines.append(f'| {row} | {m["ms"]:.1f} | {m["ratio"]:.2f}× | '
-                         f'{m["ratio_q1"]:.2f}–{m["ratio_q3"]:.2f} |')
+                         f'{m["ratio_q1"]:.2f}–{m["ratio_q3"]:.2f}'
+                         f'{" (stale)" if m.get("stale") else ""} |')
+        stale = [row for row, m in c['methods'].items() if m.get('stale')]
+        if stale:
+            lines += [
+                '', f'Stale (measured on another config or tuned setting '
+                f'than the current one): {", ".join(stale)}. Rerun '
+                '`python tools/benchmark.py --stage cost`.'
+            ]
         return lines
 
     @staticmethod

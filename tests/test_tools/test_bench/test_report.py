@@ -235,3 +235,15 @@ def test_cost_rule_against_an_authors_variant():
     with pytest.raises(ValueError, match='has no step cost'):
         cost_choice(dict(authors='gone', budget=1.2), 'A + KD',
                     dict(records, gone=[]), costs, 3)
+
+
+def test_stale_cost_rows_are_marked_with_the_command_to_rerun():
+    p, records = finished_protocol()
+    ratio = dict(ms=10.0, ratio=1.0, ratio_q1=1.0, ratio_q3=1.0)
+    cost = dict(command='c', rounds=2, threads=1, batch_size=4, methods={
+        'KD': dict(ratio, stale=False), 'A + KD': dict(ratio, stale=True)})
+    text = Report(Planner(p, records), cost=cost, extras={}).markdown('c')
+    assert '| KD | 10.0 | 1.00× | 1.00–1.00 |' in text
+    assert '| A + KD | 10.0 | 1.00× | 1.00–1.00 (stale) |' in text
+    assert ('than the current one): A + KD. Rerun `python tools/'
+            'benchmark.py --stage cost`.') in text

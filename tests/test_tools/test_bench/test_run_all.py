@@ -1,6 +1,7 @@
 """benchmark.py's scheduler: stage order, and a failed run does not stop
 the sitting (it writes no record and is not retried; the others go on)."""
 import argparse
+import json
 
 import benchmark  # tools/benchmark.py (tools/ is on the path: conftest)
 from bench.plan import Planner
@@ -101,3 +102,33 @@ def test_report_fills_the_readme_blocks(monkeypatch, tmp_path):
     assert '### Ablation: A (held-out split)' in text
     assert '| no x | 3 (0) | 80.00 ± 0.00 |' in text
     assert (tmp_path / 'docs' / 'benchmark.md').is_file()
+
+
+def test_cost_record_of_a_changed_config_reads_stale(monkeypatch, tmp_path):
+    bench, _ = sitting(monkeypatch, fail_variant=None)
+    (tmp_path / 'cost.json').write_text(json.dumps(dict(methods={
+        'KD': dict(config_hash='aaa'),
+        'A + KD': dict(config_hash='bbb'),
+        'B + A': {},  # measured before hashes were kept
+    })))
+    bench.args.records = str(tmp_path)
+    monkeypatch.setattr(bench, 'cost_methods', lambda: {})
+    monkeypatch.setattr(bench, 'cost_hashes', lambda methods: {
+        'KD': 'aaa', 'A + KD': 'ccc', 'B + A': 'ddd'})
+    got = bench.cost()['methods']
+    assert {k: m['stale'] for k, m in got.items()} == {
+        'KD': False, 'A + KD': True, 'B + A': True}
+
+
+def test_cost_hash_follows_the_config_and_the_tuned_setting():
+    bench = benchmark.Benchmark.__new__(benchmark.Benchmark)
+    kd = 'configs/kd/kd_logits_resnet18-w16_resnet18-w4_1xb128_' \
+        'fashion-mnist-10k.py'
+    dkd = kd.replace('kd/kd_', 'dkd/dkd_')
+    hashes = bench.cost_hashes({
+        'KD': dict(config=kd, options={}),
+        'KD tau 2': dict(config=kd, options={
+            'model.distiller.distill_losses.loss_kl.tau': 2}),
+        'DKD': dict(config=dkd, options={}),
+    })
+    assert len(set(hashes.values())) == 3
