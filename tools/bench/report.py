@@ -607,8 +607,8 @@ def cost_choice(rule: dict, centre: str, records: Dict[str, List[dict]],
     Returns:
         dict: ``rule``; ``settings``, the variants with a measured cost,
         cheapest first (``flops_vs_kd``, ``time_vs_kd``, ``within_budget``,
-        ``summary``, ``vs_authors``: the paired difference against the
-        authors' setting); ``chosen``, the variant the rule picks, None
+        ``runs``, ``summary``, ``vs_authors``: the paired difference against
+        the authors' setting); ``chosen``, the variant the rule picks, None
         while a setting misses runs.
     """
     kd = step_cost['KD']
