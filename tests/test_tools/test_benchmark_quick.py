@@ -39,6 +39,8 @@ def test_quick_benchmark_runs_every_stage_and_resumes(tmp_path):
     assert set(report['final']) == set(ROWS)
     assert [d['a'] for d in report['differences']] == []  # one seed only
     assert set(report['cost']['methods']) == set(ROWS)
+    # measured on the current configs and tuned settings
+    assert not any(m['stale'] for m in report['cost']['methods'].values())
     text = (tmp_path / 'benchmark.md').read_text()
     assert '| MGKD + KD | KD | 1 (0) |' in text and 'Quick mode' in text
     assert (tmp_path / 'benchmark.png').is_file()
@@ -48,3 +50,12 @@ def test_quick_benchmark_runs_every_stage_and_resumes(tmp_path):
     assert re.search(TRAINING, again.stdout) is None
     assert (tmp_path / 'benchmark.md').read_text().split('Last command')[1] \
         .split('\n', 1)[1] == text.split('Last command')[1].split('\n', 1)[1]
+
+    # what is done and what is left, without training
+    listed = run_tool('benchmark.py', *args, '--list')
+    assert re.search(TRAINING, listed.stdout) is None
+    for stage in ('tune', 'final', 'ablation'):
+        assert re.search(rf'^{stage}: (\d+) / \1 finished', listed.stdout,
+                         re.M), stage
+    assert re.search(r'^  done +final/mgkd_kd/tuned-seed0 ', listed.stdout,
+                     re.M)
