@@ -140,3 +140,25 @@ def test_readmes_say_when_their_unikd_numbers_predate_the_shipped_levels():
                  in readme or '**Status of these numbers.** The block below '
                  'was generated at commit 7188f39' in readme)
         assert noted == stale, path
+
+
+def test_unikd_readmes_read_its_ablation_as_the_records_do():
+    assert ('UniKD\'s own ablation finds no part of it that measurably '
+            'matters on this pair') in text('README.md')
+    readme = text('configs', 'unikd', 'README.md')
+    assert ('no variant separates from the default; every interval '
+            'includes zero') in readme
+    assert "Every variant's mean is above the default's." in readme
+    rows = {r['variant']: r for r in report()['ablations']['UniKD']}
+    # three paired held-out seeds per variant
+    assert {r['summary']['seeds'] for r in rows.values()} == {3}
+    default = rows.pop('default')['summary']['top1']['mean']
+    assert {r['vs_default']['verdict'] for r in rows.values()} == {
+        'not separated'}
+    assert all(r['summary']['top1']['mean'] > default for r in rows.values())
+    # the thesis variant is among them
+    assert 'fusion + MSE feature loss (no distribution heads)' in rows
+    # "an effect of a point or two either way could go unseen": every
+    # interval reaches more than a point either side of its mean
+    assert min(r['vs_default']['high'] - r['vs_default']['low']
+               for r in rows.values()) > 2 * 1
