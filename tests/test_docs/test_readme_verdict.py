@@ -161,4 +161,4 @@ def test_unikd_readmes_read_its_ablation_as_the_records_do():
     # "an effect of a point or two either way could go unseen": every
     # interval reaches more than a point either side of its mean
     assert min(r['vs_default']['high'] - r['vs_default']['low']
-               for r in rows.values()) > 2 * 1
+               for r in rows.values()) > 2.0
