@@ -632,16 +632,17 @@ def cost_choice(rule: dict, centre: str, records: Dict[str, List[dict]],
                 paired_difference(recs, authors)))
     settings.sort(key=lambda s: s['flops_vs_kd'])
     by_name = {s['variant']: s for s in settings}
-    chosen = None
     if rule['authors'] not in by_name:
         raise ValueError(f'cost_rule.authors = {rule["authors"]!r} has no '
                          'step cost; rerun tools/analysis_tools/'
                          'step_cost.py with --variants')
+    chosen = None
     if all(s['runs'] == seeds for s in settings):
+        # the authors' setting is within the budget itself, or the cheapest
+        # other setting within it that is not behind the authors'
         fits = [
-            s for s in settings if s['within_budget'] and (
-                s['variant'] == rule['authors'] or
-                (s['vs_authors'] or {}).get('verdict', 'behind') != 'behind')
+            s for s in settings if s['within_budget'] and
+            (s['vs_authors'] or {}).get('verdict', 'behind') != 'behind'
         ]
         if by_name[rule['authors']]['within_budget'] or not fits:
             chosen = rule['authors']
