@@ -674,8 +674,9 @@ def cost_choice_lines(name: str, choice: dict,
         '|---|---|---|---|---|---|'
     ]
     for s in choice['settings']:
-        label = f"{s['variant']} (the authors')" if s[
-            'variant'] == authors else s['variant']
+        label = s['variant']
+        if label == authors and "the authors'" not in label:
+            label += " (the authors')"
         top1 = (f'{fmt_pm(s["summary"])} ({s["runs"]} seeds)'
                 if s['summary'] else 'not run yet')
         lines.append(f'| {label} | {s["flops_vs_kd"]:.2f}× | '
