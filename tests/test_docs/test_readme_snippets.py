@@ -21,9 +21,6 @@ SYNOPSIS = 'a usage synopsis, not a command; its options are tested in tests/'
 INSTALL = 'installs: tests/test_startup_hook.py installs both ways into a venv'
 BENCHMARK = ('the full benchmark takes hours; tests/test_tools/'
              'test_benchmark_quick.py runs its quick mode')
-LIST = ('lists the full protocol against the committed records (minutes of '
-        'config hashing); tests/test_tools/test_benchmark_quick.py runs '
-        '--list on its quick records')
 # (README, snippet text, or the first line of a config snippet): reason
 ALLOWED = {
     ('README.md', 'make demo'):
@@ -62,10 +59,6 @@ ALLOWED = {
     'a multi-node launch: needs several machines',
     ('README.md', 'python tools/benchmark.py'):
     BENCHMARK,
-    ('README.md', 'python tools/benchmark.py --list'):
-    LIST,
-    ('configs/unikd/README.md', 'python tools/benchmark.py --list'):
-    LIST,
     ('configs/kd/README.md', 'make demo'):
     'about 10 minutes; ' + DEMO_TEST,
     ('configs/dkd/README.md',
