@@ -99,8 +99,9 @@ ablations = {}
 # UniKD (configs/unikd/README.md). Its grids and variants hold UniKD's own
 # values only; the host's (KD's or DKD's logit term, DKD's warm-up) are the
 # host row's. The shipped configs follow the authors' code but for the
-# levels fused on this pair (the cost rule below); each variant changes one
-# factor around the tuned UniKD + KD setting.
+# levels fused on this pair and the fused maps' channels (the cost rule
+# below); each variant changes one factor around the tuned UniKD + KD
+# setting.
 UNIKD = 'model.distiller'
 UNIKD_LOSS = f'{UNIKD}.distill_losses.loss_unikd'
 S_UNIKD = f'{UNIKD}.connectors.s_unikd'
@@ -138,6 +139,8 @@ def unikd_levels(first: int, pooled: bool = False) -> dict:
 
 
 UNIKD_AUTHORS_LEVELS = "levels: layer1-4 + pooled (the authors')"
+# the authors' fused channels on this pair: min(512, deepest stage's) = 32
+UNIKD_AUTHORS_MID_CHANNELS = {f'{S_UNIKD}.0.mid_channels': 32}
 
 
 # `row` in a variant: that row's config at that row's tuned setting (plus
@@ -168,16 +171,15 @@ ablations['UniKD'] = dict(
             name='levels: layer1-4, no pooled level',
             options=unikd_levels(1)),
         # the authors' setting: their levels and fused channels
-        # (min(512, deepest stage's) = 32)
         dict(
             name=UNIKD_AUTHORS_LEVELS,
             options={
-                **unikd_levels(1, True), f'{S_UNIKD}.0.mid_channels': 32
+                **unikd_levels(1, True), **UNIKD_AUTHORS_MID_CHANNELS
             }),
-        # a cost knob: the authors' 32 fused channels at the centre's levels
+        # a cost knob: the authors' fused channels at the centre's levels
         dict(
             name="fusion mid_channels 32 (the authors' rule)",
-            options={f'{S_UNIKD}.0.mid_channels': 32}),
+            options=UNIKD_AUTHORS_MID_CHANNELS),
         # the paper's thesis: the same fusion with an MSE to the teacher
         # stage + the KD row's logit term (KD at its tuned setting), no
         # distribution heads
