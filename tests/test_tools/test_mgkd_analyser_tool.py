@@ -1,30 +1,25 @@
 """tools/analysis_tools/mgkd_analyser.py on real Fashion-MNIST images.
 
-The teacher here is a width-4 ResNet_CIFAR-18 trained for a few seconds on
-2048 training images (about 70 % top-1; it predicts all classes, so its
-majority-class rate is low): a barely trained teacher that predicts one class
-would let any branch "agree" with it.
+The teacher is the benchmark's committed width-16 ResNet_CIFAR-18 (91.4 %
+top-1; it predicts all classes, so its majority-class rate is low): a barely
+trained teacher that predicts one class would let any branch "agree" with it.
 """
 import importlib.util
 import json
 import os.path as osp
 
 import pytest
-import torch
 from helpers import DATA_ROOT, ROOT
-from mmengine.dataset import pseudo_collate
-from mmengine.hub import get_model
 from mmengine.registry import DefaultScope
-from torch.utils.data import DataLoader
 
 import mmrazor_unified  # noqa: F401  (compat layer + registration first)
-from mmrazor.registry import DATASETS, MODELS
+from mmrazor.registry import MODELS
 
 CONFIG = osp.join(ROOT, 'configs', 'mgkd',
                   'mgkd_analyser_resnet18-w16_1xb128_fashion-mnist.py')
-TEACHER = ('mmrazor_unified::fashion_mnist/'
-           'resnet18-w4_1xb128_fashion-mnist-10k.py')
-TEACHER_IMAGES = 2048  # the teacher trains on training images [0, 2048)
+BENCHMARK_TEACHER = osp.join(ROOT, 'benchmarks', 'fashion_mnist',
+                             'teacher_resnet18-w16.pth')
+TRAIN_IMAGES = 2048  # the analyser trains on training images [0, 2048)
 
 
 def _tool():
@@ -35,49 +30,27 @@ def _tool():
     return module
 
 
-def _images(test_mode, count):
-    return DATASETS.build(
-        dict(
-            type='mmrazor.LocalFashionMNIST',
-            data_root=DATA_ROOT,
-            test_mode=test_mode,
-            indices=count,
-            pipeline=[dict(type='PackInputs')]))
-
-
 @pytest.fixture(scope='module')
-def teacher_ckpt(tmp_path_factory, small_data):
-    """A width-4 teacher, 3 epochs of SGD on 2048 real training images."""
-    torch.manual_seed(0)
-    teacher = get_model(TEACHER)
-    optim = torch.optim.SGD(
-        teacher.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-4)
-    teacher.train()
-    for _ in range(3):
-        for batch in DataLoader(
-                _images(False, TEACHER_IMAGES),
-                batch_size=128,
-                shuffle=True,
-                collate_fn=pseudo_collate):
-            losses = teacher(
-                **teacher.data_preprocessor(batch, True), mode='loss')
-            optim.zero_grad()
-            sum(losses.values()).backward()
-            optim.step()
-    path = tmp_path_factory.mktemp('teacher') / 'teacher.pth'
-    torch.save(dict(state_dict=teacher.state_dict()), path)
-    return str(path)
+def teacher_ckpt(small_data):
+    """The benchmark's committed width-16 teacher (91.4 % top-1).
+
+    A teacher trained inside the test would be chaotic: a few seconds of SGD
+    land anywhere between 26 and 70 % top-1 depending on which SIMD kernels
+    torch picks (issue 25); committed weights give the same teacher on every
+    machine.
+    """
+    assert osp.isfile(BENCHMARK_TEACHER), BENCHMARK_TEACHER
+    return BENCHMARK_TEACHER
 
 
 def _options(teacher_ckpt):
-    """The width-4 teacher; the analyser trains on its 2048 images,
-    validates on the next 1024 and tests on 1024 test images."""
+    """The shipped config's teacher and analyser; the analyser trains on
+    2048 training images, validates on the next 1024 and tests on 1024 test
+    images."""
     return {
         'model.teacher_ckpt': teacher_ckpt,
-        'model.architecture.cfg_path': TEACHER,
-        'model.analyser.in_channels': 32,  # the width-4 teacher's feature
-        'train_dataloader.dataset.index_range': (0, TEACHER_IMAGES),
-        'val_dataloader.dataset.index_range': (TEACHER_IMAGES, 3072),
+        'train_dataloader.dataset.index_range': (0, TRAIN_IMAGES),
+        'val_dataloader.dataset.index_range': (TRAIN_IMAGES, 3072),
         'test_dataloader.dataset.indices': 1024,
         **{
             f'{split}_dataloader.dataset.data_root': DATA_ROOT
@@ -112,11 +85,11 @@ def test_branches_agree_with_the_teacher_far_above_its_majority_class(
             assert branch['agreement'] > part['teacher_majority'] + margin, (
                 split, branch)
             assert branch['top1'] > 40, (split, branch)
-    # stage 3 builds its connector from it (width-4 teacher: 32 channels)
+    # stage 3 builds its connector from it (width-16 teacher: 128 channels)
     connector = MODELS.build(
         dict(
             type='mmrazor.MGKDAnalyserConnector',
-            in_channels=32,
+            in_channels=128,
             num_classes=10,
             checkpoint=report['analyser_ckpt']))
     assert connector.analyser.code_dims.tolist() == [64, 256]
