@@ -98,6 +98,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--threads', type=int, default=0,
                         help='torch threads per run (default: torch\'s)')
     parser.add_argument(
+        '--cpu-isa',
+        choices=['avx2', 'native'],
+        default='avx2',
+        help='cap the runs\' CPU kernels (torch, oneDNN, MKL) at AVX2 so '
+        'AVX2 and AVX-512 machines replay each other (x86-64; default), '
+        'or let each machine use its own')
+    parser.add_argument(
         '--no-teacher-cache',
         action='store_true',
         help='run the frozen teacher on every batch instead of once per '
@@ -272,7 +279,8 @@ class Benchmark:
             device=args.device,
             quick=args.quick,
             threads=args.threads,
-            teacher_cache=not args.no_teacher_cache)
+            teacher_cache=not args.no_teacher_cache,
+            isa=args.cpu_isa)
         self.store = RecordStore(args.records, self.fingerprint)
         self.planner = Planner(self.protocol, self.store.current)
         # slugs of the runs that failed (not diverged) in this invocation,

@@ -141,6 +141,7 @@ def unikd_levels(first: int, pooled: bool = False) -> dict:
 UNIKD_AUTHORS_LEVELS = "levels: layer1-4 + pooled (the authors')"
 # the authors' fused channels on this pair: min(512, deepest stage's) = 32
 UNIKD_AUTHORS_MID_CHANNELS = {f'{S_UNIKD}.0.mid_channels': 32}
+UNIKD_MID_32 = "fusion mid_channels 32 (the authors' rule)"
 
 
 # `row` in a variant: that row's config at that row's tuned setting (plus
@@ -177,9 +178,7 @@ ablations['UniKD'] = dict(
                 **unikd_levels(1, True), **UNIKD_AUTHORS_MID_CHANNELS
             }),
         # a cost knob: the authors' fused channels at the centre's levels
-        dict(
-            name="fusion mid_channels 32 (the authors' rule)",
-            options=UNIKD_AUTHORS_MID_CHANNELS),
+        dict(name=UNIKD_MID_32, options=UNIKD_AUTHORS_MID_CHANNELS),
         # the paper's thesis: the same fusion with an MSE to the teacher
         # stage + the KD row's logit term (KD at its tuned setting), no
         # distribution heads
@@ -207,6 +206,71 @@ ablations['UniKD'] = dict(
         # the logit term: DKD instead of KD, each row at its tuned setting
         dict(name='logit term: DKD (the UniKD + DKD row)', row='UniKD + DKD'),
     ])
+
+# ---------------------------------------------------------------------------
+# UniKD collapse study (issue 26; declared at the commit that added it,
+# before any of its runs). Final UniKD + DKD seed 2 and UniKD + KD seed 3
+# ended at the student-alone level (a *collapse*: a finished run less than
+# 1.0 point above the student alone at the same seed and split,
+# bench.stats.COLLAPSE_MARGIN). A collapse is a chaotic event, so its rate
+# over seeds is measured, on one machine fingerprint (every record carries
+# its own; the benchmark caps CPU kernels at AVX2 by default): each
+# candidate cause is a one-factor variant around each UniKD row's tuned
+# setting, on the held-out split, on seeds 2 and 3 (which collapsed on the
+# machine that made the final records) and ten fresh ones; the student
+# alone runs on every held-out seed the issue uses, so that the rule
+# applies there too. Every record keeps its per-epoch loss curves and the
+# mean log-variance of both distribution heads.
+#
+# How the UniKD default is chosen from it (`collapse_rule`), in this order:
+# (a) a setting qualifies only with zero collapses and zero divergences on
+#     every seed of both rows' studies;
+# (b) among qualifying settings of the authors' code (not in `departures`)
+#     the cost rule picks as before: the cheapest by step FLOPs that is not
+#     behind the other qualifying ones (paired held-out interval over both
+#     rows' seeds not wholly below zero);
+# (c) a departure from the authors' code (`departures`) becomes the default
+#     only if no authors'-code setting qualifies (then the qualifying
+#     departure with the best mean over both rows), or if it qualifies and
+#     is ahead of the setting (b) picked on both rows (paired interval above
+#     zero). It then enters the deviation table with this evidence.
+# If no setting qualifies, the default stays and the README says so with
+# the collapse rates.
+COLLAPSE_SEEDS = [2, 3, *range(200, 210)]
+UNIKD_DETACH_LOGITS = 'student logits detached in self-consistency'
+UNIKD_RAMP_IN = 'UniKD term ramped in over 1 epoch'
+COLLAPSE_RULE = dict(departures=[UNIKD_DETACH_LOGITS, UNIKD_RAMP_IN])
+
+
+def collapse_variants(tail: str) -> list:
+    """The one-factor candidates of the collapse study for the UniKD row
+    whose config is ``configs/unikd/unikd_<tail>``."""
+    return [
+        dict(
+            name=UNIKD_DETACH_LOGITS,
+            options={f'{UNIKD_LOSS}.detach_student_logits': True}),
+        dict(
+            name=UNIKD_RAMP_IN,
+            config=f'configs/unikd/ablation/unikd-rampin_{tail}'),
+        dict(name=UNIKD_MID_32, options=UNIKD_AUTHORS_MID_CHANNELS),
+    ]
+
+
+ablations['UniKD + KD: collapses'] = dict(
+    row='UniKD + KD',
+    seeds=COLLAPSE_SEEDS,
+    collapse_rule=COLLAPSE_RULE,
+    variants=collapse_variants(f'kd_{TAIL}'))
+ablations['UniKD + DKD: collapses'] = dict(
+    row='UniKD + DKD',
+    seeds=COLLAPSE_SEEDS,
+    collapse_rule=COLLAPSE_RULE,
+    variants=collapse_variants(f'dkd_{TAIL}'))
+# the reference of the collapse rule on every held-out seed in use
+ablations['student alone: collapse reference'] = dict(
+    row='student alone',
+    seeds=sorted({*seeds['tune'], *seeds['ablation'], *COLLAPSE_SEEDS}),
+    variants=[])
 
 # ---------------------------------------------------------------------------
 # MGKD (configs/mgkd/README.md). Its grids and variants hold MGKD's own values

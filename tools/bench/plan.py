@@ -16,6 +16,9 @@ STAGES = ('tune', 'ablation', 'final')
 # an ablation variant: its name, --cfg-options, another config, and `row`:
 # start from that row's tuned setting instead of the ablation's centre
 VARIANT_KEYS = {'name', 'options', 'config', 'row'}
+# an ablation: its centre row, variants, and optionally its own seeds
+# (instead of seeds['ablation']) and a rule choosing a default from it
+ABLATION_KEYS = {'row', 'variants', 'seeds', 'cost_rule', 'collapse_rule'}
 # a diverged run counts at chance accuracy (10 classes)
 CHANCE_TOP1 = 10.0
 
@@ -103,6 +106,16 @@ class Protocol:
                 raise ValueError(f'tuning[{name!r}] has {len(grid)} points; '
                                  'the budget is 1 to 6 per row')
         for name, ablation in self.ablations.items():
+            unknown = set(ablation) - ABLATION_KEYS
+            if unknown:
+                raise ValueError(f'ablations[{name!r}] has unknown keys '
+                                 f'{sorted(unknown)}; allowed: '
+                                 f'{sorted(ABLATION_KEYS)}')
+            seeds = ablation.get('seeds')
+            if seeds is not None and (not seeds or len(set(seeds)) != len(
+                    seeds) or not all(isinstance(x, int) for x in seeds)):
+                raise ValueError(f'ablations[{name!r}].seeds = {seeds!r}: '
+                                 'expected distinct integers')
             if ablation['row'] not in self.rows:
                 raise ValueError(f'ablations[{name!r}].row = '
                                  f'{ablation["row"]!r} is not a row')
@@ -119,6 +132,12 @@ class Protocol:
                     f'ablations[{name!r}].cost_rule = {rule!r}: expected '
                     "authors = 'default' or one of its variants "
                     f'{names} and a positive budget')
+            departures = ablation.get('collapse_rule',
+                                      {}).get('departures', [])
+            if not set(departures) <= set(names):
+                raise ValueError(
+                    f'ablations[{name!r}].collapse_rule.departures = '
+                    f'{departures!r}: expected names of its variants {names}')
             for variant in ablation['variants']:
                 unknown = set(variant) - VARIANT_KEYS
                 if unknown:
@@ -134,6 +153,11 @@ class Protocol:
             if not self.seeds.get(stage):
                 raise ValueError(f'seeds[{stage!r}] must list seeds')
 
+    def ablation_seeds(self, name: str) -> List[int]:
+        """The seeds of ablation ``name`` (its own, else the stage's)."""
+        return list(self.ablations[name].get('seeds',
+                                             self.seeds['ablation']))
+
     def quick(self) -> 'Protocol':
         """A smoke-test version: one seed, two grid points, one variant."""
         return Protocol(
@@ -142,7 +166,12 @@ class Protocol:
             tuning={k: v[:2]
                     for k, v in self.tuning.items()},
             ablations={
-                k: dict(v, variants=v['variants'][:1])
+                k: dict(
+                    v,
+                    variants=v['variants'][:1],
+                    **({
+                        'seeds': v['seeds'][:1]
+                    } if 'seeds' in v else {}))
                 for k, v in self.ablations.items()
             },
             seeds={k: v[:1]
@@ -254,7 +283,7 @@ class Planner:
                 continue
             options = {**base, **variant.get('options', {})}
             config = variant.get('config', self._config(row))
-            for seed in self.protocol.seeds['ablation']:
+            for seed in self.protocol.ablation_seeds(name):
                 runs.append(
                     Run('ablation', row, variant['name'], config,
                         as_options(options), seed,
@@ -297,8 +326,8 @@ class Planner:
         if stage == 'tune':
             points = sum(len(grid) for grid in p.tuning.values())
         elif stage == 'ablation':
-            points = sum(
-                len(a['variants']) + 1 for a in p.ablations.values())
+            return sum((len(a['variants']) + 1) * len(p.ablation_seeds(n))
+                       for n, a in p.ablations.items())
         else:
             points = len(p.rows)
         return points * len(p.seeds[stage])

@@ -12,8 +12,8 @@ from typing import Dict, List, Optional, Sequence
 
 from .plan import STAGES, Planner, Run
 from .run import QUICK_EPOCHS, QUICK_TRAIN_IMAGES
-from .stats import (comparisons, paired_difference, summarise,
-                    top1_or_chance)
+from .stats import (COLLAPSE_MARGIN, comparisons, paired_difference,
+                    student_reference, summarise, top1_or_chance)
 
 STUDENT = 'student alone'
 BASELINES = ('KD', 'DKD', 'FitNets + KD', 'DIST')
@@ -38,6 +38,14 @@ def machines(records: Sequence[dict]) -> Dict[str, int]:
 
 def fmt_pm(summary: dict) -> str:
     return f'{summary["top1"]["mean"]:.2f} ± {summary["top1"]["std"]:.2f}'
+
+
+def fmt_seeds(summary: dict) -> str:
+    """``'5 (0, 1)'``: seeds (diverged, collapsed); ``?`` where a seed has
+    no student-alone run to judge a collapse by."""
+    collapsed = summary.get('collapsed')
+    return (f'{summary["seeds"]} ({summary["diverged"]}, '
+            f'{"?" if collapsed is None else collapsed})')
 
 
 def fmt_diff(diff: Optional[dict]) -> str:
@@ -170,6 +178,23 @@ class Report:
                     machines=machines(done)))
         return out
 
+    def reference(self) -> Dict[tuple, float]:
+        """The student alone's top-1 by (split, seed), from its final runs
+        and every ablation run of its row: what a collapse is judged
+        against (:func:`bench.stats.is_collapsed`)."""
+        if STUDENT not in self.protocol.rows:
+            return {}
+        runs = self.planner.final_runs(STUDENT) + [
+            r for name in self.protocol.ablations
+            for r in self.planner.ablation_runs(name) if r.row == STUDENT
+        ]
+        return student_reference(self._records(runs))
+
+    def _summarise(self, row: str, records: Sequence[dict]) -> dict:
+        """:func:`summarise`, collapses judged except for the student."""
+        return summarise(records,
+                         None if row == STUDENT else self.reference())
+
     def final(self) -> Dict[str, dict]:
         """Row -> summary and records of its final runs (finished ones)."""
         out = {}
@@ -178,7 +203,7 @@ class Report:
             records = self._records(runs)
             if records:
                 out[row] = dict(
-                    summary=summarise(records),
+                    summary=self._summarise(row, records),
                     records=records,
                     complete=len(records) == len(runs),
                     options=dict(runs[0].options))
@@ -241,13 +266,17 @@ class Report:
         out = {}
         for name in self.protocol.ablations:
             by_variant = self._ablation_records(name)
+            row_of = {
+                r.variant: r.row
+                for r in self.planner.ablation_runs(name)
+            }
             default = by_variant.get('default', [])
             rows = []
             for variant, records in by_variant.items():
                 rows.append(
                     dict(
                         variant=variant,
-                        summary=summarise(records),
+                        summary=self._summarise(row_of[variant], records),
                         options=records[0]['options'],
                         vs_default=None if variant == 'default' else
                         paired_difference(records, default)))
@@ -271,7 +300,7 @@ class Report:
                     ablation['cost_rule'], ablation['row'],
                     {v: records.get(v, [])
                      for v in variants}, self.step_cost['methods'],
-                    len(self.protocol.seeds['ablation']))
+                    len(self.protocol.ablation_seeds(name)))
         return out
 
     def repeats(self) -> List[dict]:
@@ -390,7 +419,8 @@ class Report:
             return lines + ['No final run has finished yet.']
         student = final.get(STUDENT)
         lines += [
-            '| method | host | seeds (diverged) | top-1 (%) | vs host '
+            '| method | host | seeds (diverged, collapsed) | top-1 (%) | '
+            'vs host '
             '[95 % CI] | gain vs student | s/iter | MiB peak | '
             'training-only params | setting |',
             '|---|---|---|---|---|---|---|---|---|---|'
@@ -403,7 +433,7 @@ class Report:
             if student:
                 base = student['summary']['top1']['mean']
                 gain = f'{s["top1"]["mean"] - base:+.2f}'
-            seeds = f'{s["seeds"]} ({s["diverged"]})' + (
+            seeds = fmt_seeds(s) + (
                 '' if f['complete'] else ' incomplete')
             lines.append(
                 f'| {row} | {host or "-"} | {seeds} | {fmt_pm(s)} | '
@@ -413,6 +443,9 @@ class Report:
                 f'{s.get("training_only_params", 0):,} | '
                 f'{fmt_options(f["options"])} |')
         lines += [
+            '', 'Collapsed: a finished run less than '
+            f'{COLLAPSE_MARGIN:g} point above the student alone at the same '
+            'seed; it stays in the mean at its accuracy and is never rerun.',
             '', 's/iter: median of MMEngine\'s 10-iteration means (data '
             'included), median over seeds; end-to-end context only (it '
             'drifts with host load; see the cost section). MiB peak: on '
@@ -463,7 +496,7 @@ class Report:
         lines = []
         for name, rows in ablations.items():
             lines += ablation_table(name, self.protocol.ablations[name]['row'],
-                                    rows, self.protocol.seeds['ablation'],
+                                    rows, self.protocol.ablation_seeds(name),
                                     heading)
         return lines
 
@@ -579,12 +612,13 @@ def ablation_table(name: str,
         f'{list(seeds)}; paired difference against `default` (the tuned '
         'setting). A variant reads "ahead" or "behind" only when its interval '
         'excludes zero.', '',
-        '| variant | seeds (diverged) | held-out top-1 | vs default '
+        '| variant | seeds (diverged, collapsed) | held-out top-1 | '
+        'vs default '
         '[95 % CI] |', '|---|---|---|---|'
     ]
     for r in rows:
         s = r['summary']
-        lines.append(f'| {r["variant"]} | {s["seeds"]} ({s["diverged"]}) | '
+        lines.append(f'| {r["variant"]} | {fmt_seeds(s)} | '
                      f'{fmt_pm(s)} | {fmt_diff(r["vs_default"])} |')
     return lines
 
@@ -743,11 +777,14 @@ def results_block(final: Dict[str, dict],
         link (str): Relative path of docs/benchmark.md from the README.
         verdicts (Sequence[str]): :func:`verdict_lines` for these rows.
     """
-    lines = ['| method | seeds (diverged) | test top-1 (%) |', '|---|---|---|']
+    lines = [
+        '| method | seeds (diverged, collapsed) | test top-1 (%) |',
+        '|---|---|---|'
+    ]
     for row in rows:
         if row in final:
             s = final[row]['summary']
-            lines.append(f'| {row} | {s["seeds"]} ({s["diverged"]})'
+            lines.append(f'| {row} | {fmt_seeds(s)}'
                          f'{"" if final[row]["complete"] else " incomplete"}'
                          f' | {fmt_pm(s)} |')
         else:

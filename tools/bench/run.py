@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Tuple
 
 import torch
 
+from .machine import fingerprint, isa_env
 from .plan import Protocol, Run
 from .records import load_config
 
@@ -30,6 +31,8 @@ QUICK_EPOCHS = 1
 # transforms that make a training view a function of (sample index, flip):
 # the condition for caching the frozen teacher's outputs per view
 VIEW_TRANSFORMS = {'RandomFlip', 'PackInputs'}
+# MMEngine's per-iteration log keys that are bookkeeping, not curves
+NOT_CURVES = {'data_time', 'time', 'epoch', 'iter', 'step', 'memory'}
 
 
 @dataclass
@@ -47,6 +50,7 @@ class Context:
         teacher_cache (bool): Run a distiller's frozen teacher once per
             training view where the config allows it
             (:func:`teacher_cache_options`).
+        isa (str): CPU kernel cap of the runs (:mod:`bench.machine`).
     """
     root: str
     work_dir: str
@@ -55,6 +59,7 @@ class Context:
     quick: bool = False
     threads: int = 0
     teacher_cache: bool = True
+    isa: str = 'avx2'
 
 
 def format_value(value: Any) -> str:
@@ -188,6 +193,33 @@ def param_counts(ckpt: str) -> Dict[str, int]:
         training_only_params=count('distiller.') if distill else 0)
 
 
+def epoch_curves(scalars: List[dict]) -> Dict[str, List[float]]:
+    """Per epoch, the mean of every training scalar MMEngine logged.
+
+    Args:
+        scalars (list[dict]): MMEngine's ``scalars.json`` entries (each a
+            mean over one logging interval).
+
+    Returns:
+        dict: Key (``loss``, ``student.loss``, ``distill.*``, ``stats.*``,
+        ``lr``) -> one value per epoch that logged it, 4 significant digits.
+    """
+    by_epoch: Dict[str, Dict[int, List[float]]] = {}
+    for entry in scalars:
+        if 'epoch' not in entry:
+            continue  # validation
+        for key, value in entry.items():
+            if key not in NOT_CURVES:
+                by_epoch.setdefault(key, {}).setdefault(entry['epoch'],
+                                                        []).append(value)
+    return {
+        key: [
+            float(f'{statistics.mean(values[e]):.4g}') for e in sorted(values)
+        ]
+        for key, values in sorted(by_epoch.items())
+    }
+
+
 def diverged_reason(log_path: str) -> str:
     """The ``NonFiniteLossHook`` message of a failed run, or ''."""
     with open(log_path) as log:
@@ -200,7 +232,7 @@ def diverged_reason(log_path: str) -> str:
 
 def run_env(context: Context) -> Dict[str, str]:
     """The environment of a run: no visible GPU on ``cpu``."""
-    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    env = dict(os.environ, PYTHONUNBUFFERED='1', **isa_env(context.isa))
     if context.device == 'cpu':
         env['CUDA_VISIBLE_DEVICES'] = ''
     if context.threads:
@@ -228,23 +260,29 @@ def execute(context: Context, protocol: Protocol, run: Run) -> dict:
     print(f'\n[{run.slug}] $ {shlex.join(cmd)}', flush=True)
     os.makedirs(work_dir, exist_ok=True)
     log_path = osp.join(work_dir, 'train.log')
+    env = run_env(context)
     start = time.time()
     with open(log_path, 'w') as log:
         proc = subprocess.Popen(
-            cmd, cwd=context.root, env=run_env(context), stdout=log,
+            cmd, cwd=context.root, env=env, stdout=log,
             stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
     measured = dict(
         wall_s=round(time.time() - start, 1),
         torch=torch.__version__,
         device=context.device,
+        machine=fingerprint(context.device, env, context.isa),
         teacher_cache=bool(teacher_cache_options(context, run.config)))
     if os.waitstatus_to_exitcode(status) != 0:
         reason = diverged_reason(log_path)
         if not reason:
             raise RuntimeError(f'{run.slug} failed; see {log_path}')
         print(f'[{run.slug}] diverged: {reason}', flush=True)
-        return dict(measured, top1=None, diverged=reason)
+        try:
+            curves = epoch_curves(latest_scalars(work_dir))
+        except FileNotFoundError:
+            curves = {}
+        return dict(measured, top1=None, diverged=reason, curves=curves)
     scalars = latest_scalars(work_dir)
     train_log = [s for s in scalars if 'loss' in s]
     val_log = [s for s in scalars if 'accuracy/top1' in s]
@@ -255,6 +293,7 @@ def execute(context: Context, protocol: Protocol, run: Run) -> dict:
         measured,
         top1=val_log[-1]['accuracy/top1'],
         diverged=None,
+        curves=epoch_curves(scalars),
         sec_per_iter=round(statistics.median(iter_times), 4),
         peak_memory_mb=round(peak_mb, 1),
         **param_counts(osp.join(work_dir, f'epoch_{max_epochs}.pth')))

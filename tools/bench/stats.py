@@ -1,6 +1,6 @@
 """Statistics of the benchmark: per-row summaries and paired differences."""
 import statistics
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from scipy import stats as scipy_stats
 
@@ -12,21 +12,62 @@ def top1_or_chance(record: dict) -> float:
     return CHANCE_TOP1 if record.get('diverged') else record['top1']
 
 
-def summarise(records: Sequence[dict]) -> dict:
+# A finished run less than this many points above the student alone at the
+# same seed and split has collapsed: it ends where no distillation would.
+COLLAPSE_MARGIN = 1.0
+Reference = Dict[Tuple[str, int], float]
+
+
+def student_reference(records: Sequence[dict]) -> Reference:
+    """(split, seed) -> the student alone's top-1, from its records.
+
+    Args:
+        records (Sequence[dict]): Finished runs of the student alone (any
+            stage); a diverged one gives no reference.
+    """
+    return {(r.get('split'), r['seed']): r['top1']
+            for r in records if not r.get('diverged')}
+
+
+def is_collapsed(record: dict, reference: Reference) -> Optional[bool]:
+    """Whether a finished run collapsed (:data:`COLLAPSE_MARGIN`).
+
+    Returns:
+        bool | None: False for a diverged run (counted as diverged), None
+        where the student alone has no run at the record's seed and split.
+    """
+    if record.get('diverged'):
+        return False
+    base = reference.get((record.get('split'), record['seed']))
+    if base is None:
+        return None
+    return record['top1'] < base + COLLAPSE_MARGIN
+
+
+def summarise(records: Sequence[dict],
+              reference: Optional[Reference] = None) -> dict:
     """Mean and std of top-1 over seeds (diverged at chance), and costs.
+
+    Collapsed runs stay in the mean at their accuracy; they are counted.
 
     Args:
         records (Sequence[dict]): The runs of one row, one per seed.
+        reference (dict, optional): :func:`student_reference`; without it
+            (the student alone's own row) nothing counts as collapsed.
 
     Returns:
-        dict: ``seeds``, ``diverged``, ``top1`` (mean, std), and medians of
-        ``sec_per_iter`` and ``peak_memory_mb`` over the finished runs.
+        dict: ``seeds``, ``diverged``, ``collapsed`` (``None`` where a seed
+        has no student-alone reference), ``top1`` (mean, std), and medians
+        of ``sec_per_iter`` and ``peak_memory_mb`` over the finished runs.
     """
     values = [top1_or_chance(r) for r in records]
     finished = [r for r in records if not r.get('diverged')]
+    flags = [is_collapsed(r, reference or {}) for r in records]
     summary = dict(
         seeds=len(records),
         diverged=len(records) - len(finished),
+        collapsed=0 if reference is None else
+        None if None in flags else sum(flags),
         top1=dict(
             mean=statistics.mean(values),
             std=statistics.stdev(values) if len(values) > 1 else 0.0))

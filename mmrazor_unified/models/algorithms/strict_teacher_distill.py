@@ -37,6 +37,12 @@ class StrictTeacherDistill(SingleTeacherDistill):
     teacher records of every view, e.g. about 1 GB for UniKD's 28x28 stage
     on 10k images).
 
+    Distillation losses that keep diagnostics of their last batch in a
+    ``stats`` dict (e.g. :class:`UniKDDistributionLoss`) have them logged
+    beside the losses as ``stats.<loss name without "loss">.<key>`` (e.g.
+    ``stats.unikd.s_log_var``): names without "loss", which MMEngine logs
+    without adding them to the total.
+
     Args:
         architecture (dict | BaseModel): The student.
         teacher (dict | BaseModel): The teacher.
@@ -73,6 +79,26 @@ class StrictTeacherDistill(SingleTeacherDistill):
             self._teacher_forward = self.teacher.forward
             # an instance attribute: the state dict and hooks are untouched
             self.teacher.forward = self._cached_teacher_forward
+
+    def loss(self, batch_inputs: torch.Tensor,
+             data_samples: Optional[List] = None) -> Dict[str, torch.Tensor]:
+        """``SingleTeacherDistill``'s losses plus the losses' diagnostics.
+
+        Args:
+            batch_inputs (torch.Tensor): The batch, ``(N, C, H, W)``.
+            data_samples (list, optional): Its data samples.
+
+        Returns:
+            dict: Losses (``student.*``, ``distill.*``) and ``stats.*``.
+        """
+        losses = super().loss(batch_inputs, data_samples)
+        if self.distillation_stopped:
+            return losses
+        for name, module in self.distiller.distill_losses.items():
+            short = name.replace('loss', '').strip('_') or 'distill'
+            for key, value in getattr(module, 'stats', {}).items():
+                losses[f'stats.{short}.{key}'] = value
+        return losses
 
     def _cached_teacher_forward(self,
                                 inputs: torch.Tensor,

@@ -1,5 +1,5 @@
 """Unified distribution loss of UniKD."""
-from typing import Union
+from typing import Dict, Union
 
 import torch
 import torch.nn as nn
@@ -69,6 +69,12 @@ class UniKDDistributionLoss(nn.Module):
     the student's consistency term. Both are switches
     (``detach_teacher_dist``, ``detach_student_logits``).
 
+    After each forward, :attr:`stats` holds detached diagnostics of that
+    batch: the unweighted ``feature`` and consistency terms
+    (``consistency_s``, ``consistency_t``) and the mean log-variance of
+    both distributions (``s_log_var``, ``t_log_var``; Gaussians only).
+    :class:`StrictTeacherDistill` logs them next to the losses.
+
     Args:
         tau (float): Temperature T of the KL terms. Defaults to 4.0.
         loss_weight (float): Weight of the feature term. Defaults to 1.0.
@@ -105,6 +111,7 @@ class UniKDDistributionLoss(nn.Module):
         self.mode = mode
         self.detach_student_logits = detach_student_logits
         self.detach_teacher_dist = detach_teacher_dist
+        self.stats: Dict[str, torch.Tensor] = {}
 
     def _check_inputs(self, s_dist: Distribution, t_dist: Distribution,
                       s_logits: torch.Tensor, t_logits: torch.Tensor) -> None:
@@ -173,7 +180,20 @@ class UniKDDistributionLoss(nn.Module):
                 z_s, z_t = self._sample(s_dist), self._sample(t_dist)
                 t_target = z_t.detach() if self.detach_teacher_dist else z_t
                 feature_term = _kd(z_s, t_target, self.tau)
-            consistency = (
-                _kd(z_s, s_logits, self.tau) + _kd(z_t, t_logits, self.tau))
-        return (self.loss_weight * feature_term +
-                self.consistency_weight * consistency)
+            consistency_s = _kd(z_s, s_logits, self.tau)
+            consistency_t = _kd(z_t, t_logits, self.tau)
+        self.stats = self._stats(s_dist, t_dist, feature=feature_term,
+                                 consistency_s=consistency_s,
+                                 consistency_t=consistency_t)
+        return (self.loss_weight * feature_term + self.consistency_weight *
+                (consistency_s + consistency_t))
+
+    @staticmethod
+    def _stats(s_dist: Distribution, t_dist: Distribution,
+               **terms: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """Detached terms, plus each Gaussian's mean log-variance."""
+        stats = {k: v.detach() for k, v in terms.items()}
+        for name, dist in (('s_log_var', s_dist), ('t_log_var', t_dist)):
+            if isinstance(dist, GaussianLogits):
+                stats[name] = dist.log_var.detach().float().mean()
+        return stats

@@ -120,3 +120,30 @@ def test_class_count_mismatch_fails_on_first_iteration():
             match='teacher logits have 100 classes '
             'but student logits 10'):
         algorithm.loss(*_batch())
+
+
+def test_unikd_diagnostics_are_logged_but_not_added_to_the_total():
+    torch.manual_seed(0)
+    cfg = _algorithm_cfg()
+    cfg['type'] = 'StrictTeacherDistill'
+    algorithm = MODELS.build(cfg)
+    algorithm.train()
+    losses = algorithm.loss(*_batch())
+    stats = {k for k in losses if k.startswith('stats.')}
+    assert stats == {
+        f'stats.unikd.{k}'
+        for k in ('feature', 'consistency_s', 'consistency_t', 's_log_var',
+                  't_log_var')
+    }
+    total, log_vars = algorithm.parse_losses(losses)
+    assert stats <= set(log_vars)
+    summed = sum(v for k, v in losses.items() if not k.startswith('stats.'))
+    assert torch.allclose(total, summed)
+    # the diagnostics carry no graph
+    assert all(not losses[k].requires_grad for k in stats)
+    loss = algorithm.distiller.distill_losses['loss_unikd']
+    weighted = (
+        loss.loss_weight * losses['stats.unikd.feature'] +
+        loss.consistency_weight * (losses['stats.unikd.consistency_s'] +
+                                   losses['stats.unikd.consistency_t']))
+    assert torch.allclose(weighted, losses['distill.loss_unikd'].detach())

@@ -171,3 +171,26 @@ def test_config_errors():
     logits = torch.randn(4, 5)
     with pytest.raises(ValueError, match='gaussian.*GaussianLogits'):
         UniKDDistributionLoss(mode='gaussian')(logits, logits, logits, logits)
+
+
+@pytest.mark.parametrize('mode', ['sample', 'gaussian'])
+def test_stats_hold_the_terms_and_both_mean_log_variances(mode):
+    torch.manual_seed(0)
+    s_dist = _dist(requires_grad=True)
+    t_dist = _dist(log_var=torch.full((4, 5), -2.))
+    loss = UniKDDistributionLoss(
+        tau=2., loss_weight=0.5, consistency_weight=3., mode=mode)
+    total = loss(s_dist, t_dist, torch.randn(4, 5), torch.randn(4, 5))
+    stats = loss.stats
+    assert torch.allclose(
+        total, 0.5 * stats['feature'] + 3. *
+        (stats['consistency_s'] + stats['consistency_t']))
+    assert torch.allclose(stats['s_log_var'], s_dist.log_var.mean())
+    assert stats['t_log_var'].item() == pytest.approx(-2.)
+    assert all(not v.requires_grad for v in stats.values())
+
+
+def test_stats_of_plain_samples_have_no_log_variance():
+    loss = UniKDDistributionLoss()
+    loss(*(torch.randn(3, 5) for _ in range(4)))
+    assert set(loss.stats) == {'feature', 'consistency_s', 'consistency_t'}

@@ -47,6 +47,7 @@ class Records:
         value = self.values.get((run.row, run.variant, run.seed))
         if value is None:
             return None
+        common = dict(seed=run.seed, row=run.row, split=run.split)
         if value == 'nan':
-            return dict(seed=run.seed, top1=None, diverged='loss = nan')
-        return dict(seed=run.seed, top1=value, diverged=None)
+            return dict(common, top1=None, diverged='loss = nan')
+        return dict(common, top1=value, diverged=None)

@@ -64,6 +64,23 @@ def test_ablation_has_the_default_and_other_rows_at_their_setting():
                for r in runs)
 
 
+def test_an_ablation_may_declare_its_own_seeds():
+    p = protocol(ablations={
+        'A': dict(row='KD', variants=[dict(name='v', options={'x': 1})],
+                  seeds=[2, 200]),
+        'B': dict(row='KD', variants=[]),
+    })
+    values = tune_kd({'shipped': (1, 1), 'point1': (2, 2), 'point2': (0, 0)})
+    planner = Planner(p, Records(values))
+    seeds = {(r.group, r.variant): set() for r in planner.runs('ablation')}
+    for r in planner.runs('ablation'):
+        seeds[(r.group, r.variant)].add(r.seed)
+    assert seeds == {('A', 'default'): {2, 200}, ('A', 'v'): {2, 200},
+                     ('B', 'default'): {0, 1, 2}}
+    assert planner.size('ablation') == 2 * 2 + 1 * 3
+    assert p.quick().ablation_seeds('A') == [2]
+
+
 @pytest.mark.parametrize('change, message', [
     (dict(tuning={'KD': [{}] * 7}), 'budget'),
     (dict(tuning={'X': [{}]}), 'no such row'),
@@ -77,6 +94,13 @@ def test_ablation_has_the_default_and_other_rows_at_their_setting():
     (dict(ablations={'A': dict(row='KD', variants=[dict(name='v')],
                                cost_rule=dict(authors='v', budget=0))}),
      'positive budget'),
+    (dict(ablations={'A': dict(row='KD', variants=[], seed=[1])}),
+     r"ablations\['A'\] has unknown keys \['seed'\]"),
+    (dict(ablations={'A': dict(row='KD', variants=[], seeds=[1, 1])}),
+     r"ablations\['A'\].seeds = \[1, 1\]: expected distinct integers"),
+    (dict(ablations={'A': dict(row='KD', variants=[dict(name='v')],
+                               collapse_rule=dict(departures=['w']))}),
+     r"collapse_rule.departures = \['w'\]: expected names of its variants"),
 ])
 def test_bad_protocol_names_the_entry(change, message):
     with pytest.raises(ValueError, match=message):

@@ -34,9 +34,9 @@ def test_report_tables_come_from_the_records():
     assert '| KD | point1 | `tau=1` | 85.00, 85.00 | 85.00 | ✓ |' in text
     assert '| KD | shipped | shipped | 80.00, 82.00 | 81.00 |  |' in text
     # an add-on row carries its paired difference with its host
-    assert ('| A + KD | KD | 5 (1) | 70.80 ± 33.99 | -14.40 [-56.74, +27.94] '
+    assert ('| A + KD | KD | 5 (1, 0) | 70.80 ± 33.99 | -14.40 [-56.74, +27.94] '
             'not separated | -9.40 |') in text
-    assert '| KD | - | 5 (0) | 85.20 ± 0.16 | - | +5.00 |' in text
+    assert '| KD | - | 5 (0, 0) | 85.20 ± 0.16 | - | +5.00 |' in text
     diffs = {(d['a'], d['b']): d for d in report.differences(report.final())}
     assert diffs[('KD', 'student alone')]['verdict'] == 'ahead'
     assert diffs[('A + KD', 'KD')]['n'] == 5
@@ -51,13 +51,25 @@ def test_report_tables_come_from_the_records():
     assert '| final | 15 | 15 | 15 | ?, torch ?: 15 | - |' in text
 
 
+def test_collapsed_runs_are_counted_and_kept_in_the_mean():
+    p, records = finished_protocol()
+    # 0.7 above the student alone's 80.3 at seed 3: collapsed
+    records.values[('A + KD', 'tuned', 3)] = 81.0
+    report = Report(Planner(p, records), cost=None, extras={})
+    summary = report.final()['A + KD']['summary']
+    assert summary['collapsed'] == 1 and summary['diverged'] == 1
+    assert summary['top1']['mean'] == pytest.approx((3 * 86 + 81 + 10) / 5)
+    assert report.final()['KD']['summary']['collapsed'] == 0
+    assert '| A + KD | KD | 5 (1, 1) |' in report.markdown('cmd')
+
+
 def test_missing_runs_are_listed_not_hidden():
     p, records = finished_protocol()
     del records.values[('KD', 'tuned', 2)]
     report = Report(Planner(p, records), cost=None, extras={})
     text = report.markdown('cmd')
     assert '`final/kd/tuned-seed2`' in text
-    assert '| KD | - | 4 (0) incomplete |' in text
+    assert '| KD | - | 4 (0, 0) incomplete |' in text
 
 
 def test_readme_block_is_replaced_in_place(tmp_path):
@@ -71,7 +83,7 @@ def test_readme_block_is_replaced_in_place(tmp_path):
     assert replace_block(str(readme), body)
     text = readme.read_text()
     assert 'old' not in text and text.endswith('\nafter\n')
-    assert '| A + KD | 5 (1) |' in text and '| A + KD − KD | 5 |' in text
+    assert '| A + KD | 5 (1, 0) |' in text and '| A + KD − KD | 5 |' in text
     unmarked = tmp_path / 'OTHER.md'
     unmarked.write_text('no block here\n')
     assert not replace_block(str(unmarked), body)
@@ -154,7 +166,7 @@ def test_ablation_table_names_its_seeds_and_centre():
     ], [0, 1, 2], heading='###')
     assert lines[1] == '### Ablation: A (held-out split)'
     assert 'around the tuned A + KD, seeds [0, 1, 2]' in lines[3]
-    assert lines[-1] == ('| no x | 3 (1) | 60.00 ± 30.00 | '
+    assert lines[-1] == ('| no x | 3 (1, ?) | 60.00 ± 30.00 | '
                          '-20.00 [-21.00, -19.00] behind |')
 
 

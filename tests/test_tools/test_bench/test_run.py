@@ -1,8 +1,8 @@
 """bench.run: the options and environment of one run, CPU or CUDA."""
 import pytest
 from bench.plan import Run
-from bench.run import (Context, all_options, format_value, has_key,
-                       peak_memory_mb, run_env, train_command)
+from bench.run import (Context, all_options, epoch_curves, format_value,
+                       has_key, peak_memory_mb, run_env, train_command)
 from conftest import protocol
 
 from helpers import ROOT
@@ -66,3 +66,19 @@ def test_teacher_is_cached_only_where_views_are_index_and_flip(
     off = train_command(
         Context(ROOT, '/tmp', teacher_cache=False), run, {}, '/tmp/w')
     assert 'model.cache_teacher_outputs=True' not in off
+
+
+def test_epoch_curves_average_each_training_scalar_per_epoch():
+    scalars = [
+        dict(lr=0.1, loss=3.0, time=1, data_time=0, epoch=1, iter=10, step=10),
+        dict(lr=0.08, loss=2.0, time=1, data_time=0, epoch=1, iter=20,
+             step=20, **{'stats.unikd.s_log_var': -1.0}),
+        {'accuracy/top1': 50.0, 'step': 1},  # validation: not a curve
+        dict(lr=0.02, loss=1.123456, time=1, data_time=0, epoch=2, iter=30,
+             step=30, **{'stats.unikd.s_log_var': -2.0}),
+    ]
+    assert epoch_curves(scalars) == {
+        'loss': [2.5, 1.123],
+        'lr': [0.09, 0.02],
+        'stats.unikd.s_log_var': [-1.0, -2.0],
+    }

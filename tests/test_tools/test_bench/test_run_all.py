@@ -95,12 +95,12 @@ def test_report_fills_the_readme_blocks(monkeypatch, tmp_path):
     bench.report('cmd')
     text = readme.read_text()
     assert 'old' not in text
-    assert '| A + KD | 5 (0) | 80.00 ± 0.00 |' in text
+    assert '| A + KD | 5 (0, ?) | 80.00 ± 0.00 |' in text
     # the test protocol has none of the built-in rows: no verdict yet
     assert ('- **A + KD**: not every paired comparison with the built-ins '
             'has finished yet.') in text
     assert '### Ablation: A (held-out split)' in text
-    assert '| no x | 3 (0) | 80.00 ± 0.00 |' in text
+    assert '| no x | 3 (0, ?) | 80.00 ± 0.00 |' in text
     assert (tmp_path / 'docs' / 'benchmark.md').is_file()
 
 

@@ -1,7 +1,16 @@
-"""bench.stats: paired intervals, diverged runs at chance."""
+"""bench.stats: paired intervals, diverged runs at chance, collapses."""
+import glob
+import json
+import os.path as osp
+
 import pytest
-from bench.stats import paired_difference, summarise
+from bench.stats import (is_collapsed, paired_difference, student_reference,
+                         summarise)
 from scipy import stats
+
+from helpers import ROOT
+
+RECORDS = osp.join(ROOT, 'benchmarks', 'fashion_mnist', 'records')
 
 
 def rec(seed, top1):
@@ -44,3 +53,42 @@ def test_summary_counts_diverged_runs_at_chance():
     assert (s['seeds'], s['diverged']) == (2, 1)
     assert s['top1']['mean'] == pytest.approx(50.0)
     assert s['sec_per_iter'] == 0.1  # costs over finished runs only
+
+
+def test_collapse_is_finite_and_under_a_point_above_the_student():
+    student = [dict(rec(s, 85.0), split='test') for s in range(3)]
+    reference = student_reference(student)
+    runs = [
+        dict(rec(0, 85.99), split='test'),  # 0.99 above: collapsed
+        dict(rec(1, 86.0), split='test'),  # exactly 1.0 above: not
+        dict(rec(2, None), split='test'),  # diverged: counted apart
+    ]
+    assert [is_collapsed(r, reference) for r in runs] == [True, False, False]
+    # another split or seed has no reference
+    assert is_collapsed(dict(rec(0, 50.0), split='heldout'), reference) is None
+    summary = summarise(runs, reference)
+    assert summary['collapsed'] == 1 and summary['diverged'] == 1
+    # a collapsed run stays in the mean at its accuracy
+    assert summary['top1']['mean'] == pytest.approx((85.99 + 86.0 + 10) / 3)
+    assert summarise(runs + [dict(rec(7, 90.0), split='test')],
+                     reference)['collapsed'] is None
+    assert summarise(student)['collapsed'] == 0  # the student is the rule
+
+
+def test_the_rule_flags_exactly_the_two_known_final_collapses():
+    """Issue 26: among the final records of the 5-seed table (seeds 0-4),
+    UniKD + DKD seed 2 (85.55) and UniKD + KD seed 3 (86.01) ended at the
+    student-alone level."""
+    records = []
+    for path in glob.glob(osp.join(RECORDS, 'final', '*', '*.json')):
+        with open(path) as f:
+            record = json.load(f)
+        if record['seed'] in range(5):
+            records.append(record)
+    assert len(records) == 9 * 5
+    reference = student_reference(
+        [r for r in records if r['row'] == 'student alone'])
+    flagged = {(r['row'], r['seed'])
+               for r in records if r['row'] != 'student alone'
+               and is_collapsed(r, reference)}
+    assert flagged == {('UniKD + DKD', 2), ('UniKD + KD', 3)}
