@@ -85,7 +85,7 @@ def fingerprint(device: str, env: Dict[str, str], isa: str) -> dict:
         dict: ``device``, ``torch``, ``threads``, ``cpu_capability``,
         ``cpu``, ``isa`` and, on ``cuda``, ``gpu``.
     """
-    probed = _probe(tuple(sorted(env.items())))
+    probed = dict(_probe(tuple(sorted(env.items()))))  # the cache's copy
     gpu = probed.pop('gpu')
     out = dict(device=device, isa=isa, **probed)
     if device == 'cuda':

@@ -23,6 +23,9 @@ def test_the_cap_reaches_torch_in_the_runs_environment():
     import torch
     assert fp['torch'] == torch.__version__
     assert fp['device'] == 'cpu' and fp['isa'] == 'avx2' and 'gpu' not in fp
+    # every run of a benchmark asks again (the probe itself is cached)
+    assert fingerprint('cpu', env, 'avx2') == fp
+    assert fingerprint('cuda', env, 'avx2')['gpu'] is None  # none here
 
 
 def test_default_kernels_give_another_fingerprint():
