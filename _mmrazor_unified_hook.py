@@ -1,4 +1,5 @@
-"""Start-up hook: whenever ``mmrazor`` is imported, import ``mmrazor_unified``.
+"""Start-up hook: ``import mmrazor`` imports ``mmrazor_unified`` too, and
+``import mmcv.ops`` gets our stand-ins where mmcv has no compiled ops.
 
 MMRazor 1.0.0 cannot import its models on torch >= 2.1; our compatibility
 layer must be applied first, and MMRazor's own tools (``tools/train.py``,
@@ -14,18 +15,27 @@ versions), the finder removes itself and ``import mmrazor_unified`` applies
 the compatibility layer and registers our modules. A mere look-up
 (``importlib.util.find_spec('mmrazor')``) executes nothing and leaves the
 finder in place. When ``mmrazor_unified`` is the importer, the nested import
-returns the partly initialised package already in ``sys.modules``. Programs
-that never import MMRazor pay for this module only: it imports nothing
-beyond ``sys``.
+returns the partly initialised package already in ``sys.modules``.
+
+The finder also answers for ``mmcv.ops``, for programs that import
+MMDetection (which needs ``mmcv.ops``) but never MMRazor: it loads
+:mod:`mmrazor_unified.compat.mmcv_ops` from its file, without our package's
+``__init__`` (that imports MMRazor, which imports MMDetection: a cycle when
+MMDetection asked for ``mmcv.ops``), and returns that module's answer - our
+stand-ins where ``mmcv._ext`` does not import, None (mmcv's own ops)
+where it does. Programs that import neither pay for this module only: it
+imports nothing beyond ``sys``.
 """
 import sys
 
 PACKAGE = 'mmrazor_unified'
 TARGET = 'mmrazor'
+MMCV_OPS = 'mmcv.ops'
+STAND_INS = PACKAGE + '.compat.mmcv_ops'
 
 
 class MMRazorImportHook:
-    """Meta path finder that runs ``import mmrazor_unified`` after MMRazor."""
+    """Meta path finder: ``mmrazor_unified`` after MMRazor; ``mmcv.ops``."""
 
     @classmethod
     def find_spec(cls, fullname: str, path=None, target=None):
@@ -38,8 +48,12 @@ class MMRazorImportHook:
 
         Returns:
             ModuleSpec or None: MMRazor's own spec with the post-import step
-            added; None for every other module or if MMRazor is missing.
+            added; for ``mmcv.ops``, the stand-ins' spec unless mmcv is
+            compiled; None for every other module or if MMRazor is missing.
         """
+        if fullname == MMCV_OPS:
+            return _stand_ins().MMCVOpsFinder().find_spec(
+                fullname, path, target)
         if fullname != TARGET:
             return None
         for finder in sys.meta_path:
@@ -67,6 +81,27 @@ def _then_import_package(exec_module):
             __import__(PACKAGE)
 
     return exec_then_import
+
+
+def _stand_ins():
+    """Our ``compat.mmcv_ops`` module, run without our package's __init__."""
+    module = sys.modules.get(STAND_INS)
+    if module is None:
+        import importlib.util
+        import os.path as osp
+        package = importlib.util.find_spec(PACKAGE)
+        spec = importlib.util.spec_from_file_location(
+            STAND_INS,
+            osp.join(package.submodule_search_locations[0], 'compat',
+                     'mmcv_ops.py'))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[STAND_INS] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[STAND_INS]
+            raise
+    return module
 
 
 def install() -> None:

@@ -11,14 +11,18 @@ it:
   the renamed MMClassification 1.x.
 * :mod:`.checkpoint` - MMEngine checkpoints load under torch >= 2.6's
   ``weights_only`` default, so ``--resume`` works.
+* :mod:`.mmcv_ops` - where mmcv has no compiled ops (mmcv-lite),
+  ``mmcv.ops`` is served by torchvision-backed stand-ins, so MMDetection
+  (and MMRazor's detection distillers) import and run.
 """
 from .checkpoint import allow_mmengine_checkpoint_globals
 from .mmcls_alias import install_mmcls_alias
+from .mmcv_ops import install_mmcv_ops
 from .torch_quantization import patch_torch_quantization
 
 __all__ = [
     'apply_compat', 'allow_mmengine_checkpoint_globals', 'install_mmcls_alias',
-    'patch_torch_quantization'
+    'install_mmcv_ops', 'patch_torch_quantization'
 ]
 
 
@@ -31,3 +35,4 @@ def apply_compat() -> None:
     patch_torch_quantization()
     install_mmcls_alias()
     allow_mmengine_checkpoint_globals()
+    install_mmcv_ops()
