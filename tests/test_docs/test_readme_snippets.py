@@ -27,6 +27,9 @@ ALLOWED = {
     'about 10 minutes; ' + DEMO_TEST,
     ('README.md', 'make test'):
     'the CI command: runs this very test suite',
+    ('README.md', 'make test-kernels'):
+    'runs the tests marked `training` three times; the CI command runs them '
+    'once, with the machine\'s own kernels',
     ('README.md', '.venv/bin/python tools/run_demo.py --config <config>'):
     DEMO_TEST,
     ('README.md', 'pip install -e .'):

@@ -61,6 +61,7 @@ def _options(teacher_ckpt):
     }
 
 
+@pytest.mark.training
 def test_branches_agree_with_the_teacher_far_above_its_majority_class(
         tmp_path, teacher_ckpt):
     scope = DefaultScope.get_current_instance()

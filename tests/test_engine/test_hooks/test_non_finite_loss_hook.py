@@ -29,6 +29,7 @@ def test_finite_losses_pass_and_non_finite_name_the_loss():
     assert 'iteration 7' in str(err.value)
 
 
+@pytest.mark.training
 def test_diverging_run_stops_without_writing_a_checkpoint(
         tmp_path, small_data, tiny_teacher_ckpt):
     proc = run_tool('train.py', KD_CONFIG, '--work-dir', str(tmp_path),

@@ -99,6 +99,7 @@ def test_teacher_frozen_through_a_train_step(teacher_ckpt):
     assert len(changed) == 4 * 2 * 2  # every Linear weight and bias
 
 
+@pytest.mark.training
 def test_branches_learn_on_a_fixed_batch(teacher_ckpt):
     torch.manual_seed(0)
     algorithm = _algorithm(teacher_ckpt)
