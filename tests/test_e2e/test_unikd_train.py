@@ -87,6 +87,9 @@ def test_wrong_channel_list_fails_at_first_iteration(tmp_path, small_data,
         'model.distiller.connectors.s_unikd.0.in_channels=[16,16]',
         *small_data, check=False)
     assert proc.returncode != 0
-    assert ('`in_channels[1]` is 16 but stage feature 1 has 32 channels'
-            in proc.stderr)
+    assert ('`model.distiller.connectors.s_unikd[0]` (UniKDFusionConnector, '
+            'fed by student recorder `stages` (source `backbone.layer3`, '
+            '`backbone.layer4`)): `in_channels[1]` is 16 but stage feature 1 '
+            'has 32 channels') in ' '.join(proc.stderr.split())
+    assert 'expected `in_channels[1]=32`' in proc.stderr
     assert glob.glob(str(tmp_path / '*.pth')) == []

@@ -6,6 +6,7 @@ from mmengine.model import BaseModel
 from mmrazor.models.algorithms import SingleTeacherDistill
 from mmrazor.registry import MODELS
 
+from ...utils.connector_keys import name_connectors
 from ..teacher_checkpoint import check_teacher_ckpt, load_teacher
 from .model_cfg_path import resolve_cfg_path
 
@@ -68,6 +69,8 @@ class StrictTeacherDistill(SingleTeacherDistill):
             **kwargs)
         if teacher_ckpt is not None:
             load_teacher(self.teacher, teacher_ckpt)
+        # input errors of connectors name their config key and feeder
+        name_connectors(self.distiller)
         if cache_teacher_outputs:
             if self.teacher_trainable or not self.teacher_norm_eval:
                 raise ValueError(

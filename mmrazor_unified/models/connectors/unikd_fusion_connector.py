@@ -9,6 +9,8 @@ from mmrazor.models.architectures.connectors.base_connector import \
     BaseConnector
 from mmrazor.registry import MODELS
 
+from ...utils.connector_keys import where
+
 
 def check_positive_int(value: int, key: str) -> None:
     """Raise a ``ValueError`` naming ``key`` if ``value`` is not an int > 0."""
@@ -141,27 +143,30 @@ class UniKDFusionConnector(BaseConnector):
         """
         if not isinstance(feature, (list, tuple)):
             raise ValueError(
-                f'{type(self).__name__} expects a list/tuple of '
+                f'{where(self)}expects a list/tuple of '
                 f'{len(self.in_channels)} stage features (one per entry of '
                 '`in_channels`), e.g. from a `MultiModuleOutputs` recorder or '
                 f'a backbone with several `out_indices`, but got a '
                 f'{type(feature).__name__}.')
         if len(feature) != len(self.in_channels):
             raise ValueError(
-                f'`in_channels` has {len(self.in_channels)} entries but '
-                f'{len(feature)} stage features were given.')
+                f'{where(self)}`in_channels` has {len(self.in_channels)} '
+                f'entries but {len(feature)} stage features were given; '
+                f'expected one entry per stage feature.')
         maps = []
         for i, (x, expected) in enumerate(zip(feature, self.in_channels)):
             if x.dim() == 2:
                 x = x[:, :, None, None]  # pooled (B, C) -> (B, C, 1, 1)
             if x.dim() != 4:
                 raise ValueError(
-                    f'stage feature {i} must be (B, C, H, W) or (B, C), got '
-                    f'shape {tuple(x.shape)}.')
+                    f'{where(self)}stage feature {i} must be (B, C, H, W) or '
+                    f'(B, C), got shape {tuple(x.shape)}.')
             if x.size(1) != expected:
                 raise ValueError(
-                    f'`in_channels[{i}]` is {expected} but stage feature {i} '
-                    f'has {x.size(1)} channels (shape {tuple(x.shape)}).')
+                    f'{where(self)}`in_channels[{i}]` is {expected} but stage '
+                    f'feature {i} has {x.size(1)} channels (shape '
+                    f'{tuple(x.shape)}); expected `in_channels[{i}]='
+                    f'{x.size(1)}`.')
             maps.append(x)
         return maps
 

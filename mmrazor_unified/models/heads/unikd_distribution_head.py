@@ -7,6 +7,7 @@ from mmrazor.models.architectures.connectors.base_connector import \
     BaseConnector
 from mmrazor.registry import MODELS
 
+from ...utils.connector_keys import where
 from ..connectors.unikd_fusion_connector import check_positive_int
 
 
@@ -86,13 +87,14 @@ class UniKDDistributionHead(BaseConnector):
             feature = feature.mean(dim=(2, 3))  # global average pooling
         if feature.dim() != 2:
             raise ValueError(
-                f'{type(self).__name__} expects a (B, C, H, W) or (B, C) '
-                f'feature, got shape {tuple(feature.shape)}.')
+                f'{where(self)}expects a (B, C, H, W) or (B, C) feature, got '
+                f'shape {tuple(feature.shape)}.')
         if feature.size(1) != self.in_channels:
             raise ValueError(
-                f'`in_channels` is {self.in_channels} but the input feature '
-                f'has {feature.size(1)} channels (shape '
-                f'{tuple(feature.shape)}).')
+                f'{where(self)}`in_channels` is {self.in_channels} but the '
+                f'input feature has {feature.size(1)} channels (shape '
+                f'{tuple(feature.shape)}); expected `in_channels='
+                f'{feature.size(1)}`.')
         return feature.float()
 
     def forward_train(

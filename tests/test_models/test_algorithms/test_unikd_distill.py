@@ -1,5 +1,6 @@
 """UniKD end to end in MMRazor's SingleTeacherDistill with tiny models."""
 import copy
+import re
 
 import pytest
 import torch
@@ -147,3 +148,39 @@ def test_unikd_diagnostics_are_logged_but_not_added_to_the_total():
         loss.consistency_weight * (losses['stats.unikd.consistency_s'] +
                                    losses['stats.unikd.consistency_t']))
     assert torch.allclose(weighted, losses['distill.loss_unikd'].detach())
+
+
+@pytest.mark.parametrize('connector, key, feeder, got', [
+    ('t_unikd', 'model.distiller.connectors.t_unikd[0]',
+     'teacher recorder `feat` (source `backbone.layer1.1`)', 8),
+    ('s_unikd', 'model.distiller.connectors.s_unikd[1]',
+     'connector `model.distiller.connectors.s_unikd[0]` '
+     '(UniKDFusionConnector)', 8),
+])
+def test_channel_errors_name_the_connector_its_feeder_and_the_value(
+        connector, key, feeder, got):
+    cfg = _algorithm_cfg()
+    cfg['type'] = 'StrictTeacherDistill'
+    cfg['distiller']['connectors'][connector][-1]['in_channels'] = 64
+    algorithm = MODELS.build(cfg)
+    algorithm.train()
+    with pytest.raises(ValueError) as err:
+        algorithm.loss(*_batch())
+    assert str(err.value) == (
+        f'`{key}` (UniKDDistributionHead, fed by {feeder}): `in_channels` is '
+        f'64 but the input feature has {got} channels (shape (4, {got})); '
+        f'expected `in_channels={got}`.')
+
+
+def test_fusion_errors_name_the_connector_and_its_recorder():
+    cfg = _algorithm_cfg()
+    cfg['type'] = 'StrictTeacherDistill'
+    cfg['distiller']['connectors']['s_unikd'][0]['in_channels'] = [4, 8, 16]
+    algorithm = MODELS.build(cfg)
+    algorithm.train()
+    sources = ', '.join(f'`backbone.layer{i}`' for i in range(1, 5))
+    with pytest.raises(ValueError, match=re.escape(
+            '`model.distiller.connectors.s_unikd[0]` (UniKDFusionConnector, '
+            f'fed by student recorder `stages` (source {sources})): '
+            '`in_channels` has 3 entries but 4 stage features were given')):
+        algorithm.loss(*_batch())
