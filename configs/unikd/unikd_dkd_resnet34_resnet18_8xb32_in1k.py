@@ -1,7 +1,9 @@
 # UniKD + DKD on ImageNet: ResNet-34 -> ResNet-18 (MMPretrain), DKD as the
-# authors ran it on ImageNet (tau 1, beta 0.5, 1 warm-up epoch). As in their
-# code, student layer1..layer4 (64..512 channels at 56, 28, 14, 7) plus the
-# pooled vector are fused into a 56x56 map with the channels of the
+# authors ran it on ImageNet (tau 1, beta 0.5, 1 warm-up epoch). The levels
+# fused are inferred, not the authors': their ImageNet UniKD config
+# (configs/UniLogits/imagenet/r34_r18.yaml) sets none, so we apply their
+# CIFAR rule: student layer1..layer4 (64..512 channels at 56, 28, 14, 7)
+# plus the pooled vector fused into a 56x56 map with the channels of the
 # teacher's layer1 (64), matched with the teacher's layer1 output before its
 # residual ReLU (last block: `layer1.2`). The schedule is MMPretrain's
 # (batch 256, lr 0.1), the authors' batch 512 / lr 0.2 scaled linearly.

@@ -1,12 +1,16 @@
-# UniKD + DKD across architectures on ImageNet: ResNet-50 -> MobileNetV2,
-# DKD beta 2 as the authors' code has it for this pair (ImageNet settings
-# otherwise as ./unikd_dkd_resnet34_resnet18_8xb32_in1k.py). The MobileNetV2
-# stages the authors' code takes (MMPretrain's layer2, layer3, layer5, layer7:
-# 24, 32, 96, 320 channels at 56, 28, 14, 7) plus the pooled vector are fused
-# into a 56x56 map with the channels of ResNet-50's layer1 (256), matched
-# with that stage before its residual ReLU (last Bottleneck: `layer1.2`).
-# The pooled level is the pooled layer7 (the authors pool after MobileNetV2's
-# final 1x1 conv).
+# UniKD + DKD across architectures on ImageNet: ResNet-50 -> MMPretrain's
+# MobileNetV2 (ImageNet settings otherwise as
+# ./unikd_dkd_resnet34_resnet18_8xb32_in1k.py). Not the authors' pair: the
+# network their code calls "MobileNetV2" is a MobileNetV1-style body
+# (depthwise-separable convs, 128/256/512/1024 channels at 56, 28, 14, 7),
+# and their only config for it, configs/UniLogits/imagenet/mlkd/r50_mv2.yaml,
+# runs their multi-level UniMLKD distiller (beta 2, CE 0.5 / KD 0.5, fused
+# channels at most 256). DKD beta 2 is taken from that config. The levels
+# are ours, by their CIFAR rule: MobileNetV2's stage ends at 56, 28, 14, 7
+# (MMPretrain's layer2, layer3, layer5, layer7: 24, 32, 96, 320 channels)
+# plus the pooled layer7, fused into a 56x56 map with the channels of
+# ResNet-50's layer1 (256), matched with that stage before its residual
+# ReLU (last Bottleneck: `layer1.2`).
 _base_ = ['./unikd_dkd_resnet34_resnet18_8xb32_in1k.py']
 
 teacher_ckpt = 'https://download.openmmlab.com/mmclassification/v0/resnet/resnet50_8xb32_in1k_20210831-ea4938fc.pth'  # noqa: E501
