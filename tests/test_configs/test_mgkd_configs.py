@@ -134,9 +134,15 @@ def test_stage3_config_trains(name, tmp_path):
                 inputs=torch.randint(0, 255, shape).float(),
                 data_samples=samples), optim)
     host = set(cfg.model.distiller.distill_losses)
+    # UniKD's diagnostics are logged too (not summed)
+    stats = {
+        f'stats.unikd.{k}'
+        for k in ('feature', 'consistency_s', 'consistency_t', 's_log_var',
+                  't_log_var')
+    } if 'loss_unikd' in host else set()
     assert set(losses) == {'loss', 'student.loss'
                            } | {f'distill.{k}'
-                                for k in host}
+                                for k in host} | stats
     assert all(torch.isfinite(v) for v in losses.values())
 
 

@@ -52,8 +52,13 @@ def test_config_builds_computes_losses_and_is_faithful(path):
     samples = [DataSample().set_gt_label(i) for i in range(shape[0])]
     losses = model(torch.randn(shape), samples, mode='loss')
     logit_loss = next(v for k, v in LOGIT_LOSS.items() if k in path)
+    # the losses, and UniKD's diagnostics (logged, not summed)
     assert set(losses) == {
         'student.loss', 'distill.loss_unikd', f'distill.{logit_loss}'
+    } | {
+        f'stats.unikd.{k}'
+        for k in ('feature', 'consistency_s', 'consistency_t', 's_log_var',
+                  't_log_var')
     }
     assert all(torch.isfinite(v) for v in losses.values())
 
