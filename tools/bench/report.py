@@ -12,8 +12,9 @@ from typing import Dict, List, Optional, Sequence
 
 from .plan import STAGES, Planner, Run
 from .run import QUICK_EPOCHS, QUICK_TRAIN_IMAGES
-from .stats import (COLLAPSE_MARGIN, comparisons, paired_difference,
-                    student_reference, summarise, top1_or_chance)
+from .stats import (COLLAPSE_MARGIN, POWER, comparisons, holm,
+                    paired_difference, student_reference, summarise,
+                    top1_or_chance)
 
 STUDENT = 'student alone'
 BASELINES = ('KD', 'DKD', 'FitNets + KD', 'DIST')
@@ -46,6 +47,20 @@ def fmt_seeds(summary: dict) -> str:
     collapsed = summary.get('collapsed')
     return (f'{summary["seeds"]} ({summary["diverged"]}, '
             f'{"?" if collapsed is None else collapsed})')
+
+
+def fmt_interval(diff: dict) -> str:
+    """``'-0.23 [-2.86, +2.40]'``."""
+    return (f'{diff["mean"]:+.2f} [{diff["low"]:+.2f}, '
+            f'{diff["high"]:+.2f}]')
+
+
+def fmt_holm(diff: dict) -> str:
+    """``' (Holm-adjusted: not separated)'`` where Holm's verdict differs
+    from the raw one, else ''."""
+    adjusted = diff.get('holm', diff['verdict'])
+    return '' if adjusted == diff['verdict'] else (
+        f' (Holm-adjusted: {adjusted})')
 
 
 def fmt_diff(diff: Optional[dict]) -> str:
@@ -107,18 +122,28 @@ def verdict_lines(diffs: List[dict], rows: Dict[str, dict],
             head = 'is ahead of every built-in distiller'
         else:
             head = 'is not ahead of every built-in distiller'
-        parts = [f'ahead of {", ".join(groups["ahead"]) or "none"}']
+        def named(names: List[str]) -> str:
+            return ', '.join(f'{b} ({fmt_interval(got[b])})' for b in names)
+
+        parts = [f'ahead of {named(groups["ahead"]) or "none"}']
         if groups['not separated']:
-            parts.append('not separated from '
-                         + ', '.join(groups['not separated']))
+            parts.append('not separated from ' +
+                         named(groups['not separated']))
         if groups['behind']:
-            parts.append(f'behind {", ".join(groups["behind"])}')
+            parts.append(f'behind {named(groups["behind"])}')
+        changed = [
+            f'{b} {got[b]["holm"]}' for b in BASELINES
+            if got[b].get('holm', got[b]['verdict']) != got[b]['verdict']
+        ]
+        if changed:
+            parts.append(f'Holm-adjusted: {", ".join(changed)}')
         text = f'- **{row} {head}**: {"; ".join(parts)}.'
         host = rows[row].get('host')
         if host and (row, host) in by_pair:
             d = by_pair[(row, host)]
             text += (f' Over its host {host} (what {row.split(" + ")[0]} '
-                     f'adds): {fmt_diff(d)}, {VERDICT_WORDS[d["verdict"]]}.')
+                     f'adds): {fmt_diff(d)}, {VERDICT_WORDS[d["verdict"]]}'
+                     f'{fmt_holm(d)}.')
         lines.append(text)
     if judged:
         lines += ['', (f'Ahead of every built-in distiller: '
@@ -222,6 +247,9 @@ class Report:
                                          final[b]['records'])
                 if diff is not None:
                     out.append(dict(a=a, b=b, **diff))
+        # the family: every row of the paired-difference table
+        for d, adjusted in zip(out, holm(out)):
+            d['holm'] = adjusted
         return out
 
     def tuning(self) -> Dict[str, List[dict]]:
@@ -457,11 +485,17 @@ class Report:
                 [r for f in final.values() for r in f['records']]).items())
             + '.', '',
             '### Paired differences (a − b, 95 % interval)', '',
-            '| a | b | seeds | difference [95 % CI] |', '|---|---|---|---|'
+            f'Holm: the verdict adjusted for the {len(diffs)} comparisons of '
+            'this table (family-wise 5 %). Detectable: the smallest true '
+            f'difference this design detects with {POWER:.0%} power, '
+            '(t₀.₉₇₅ + t₀.₈₀) · SD / √n from the spread of the paired '
+            'differences.', '',
+            '| a | b | seeds | difference [95 % CI] | Holm | detectable |',
+            '|---|---|---|---|---|---|'
         ]
         lines += [
-            f'| {d["a"]} | {d["b"]} | {d["n"]} | {fmt_diff(d)} |'
-            for d in diffs
+            f'| {d["a"]} | {d["b"]} | {d["n"]} | {fmt_diff(d)} | '
+            f'{d.get("holm", "-")} | {d["detectable"]:.2f} |' for d in diffs
         ]
         lines += ['', '![paired differences](benchmark.png)', '',
                   '### Verdict', '']
@@ -791,10 +825,14 @@ def results_block(final: Dict[str, dict],
             lines.append(f'| {row} | 0 | not run yet |')
     shown = [d for d in diffs if d['a'] in rows]
     if shown:
-        lines += ['', '| a − b | seeds | difference [95 % CI] |',
-                  '|---|---|---|']
-        lines += [f'| {d["a"]} − {d["b"]} | {d["n"]} | {fmt_diff(d)} |'
-                  for d in shown]
+        lines += [
+            '', '| a − b | seeds | difference [95 % CI] | Holm | '
+            'detectable |', '|---|---|---|---|---|'
+        ]
+        lines += [
+            f'| {d["a"]} − {d["b"]} | {d["n"]} | {fmt_diff(d)} | '
+            f'{d.get("holm", "-")} | {d["detectable"]:.2f} |' for d in shown
+        ]
     if verdicts:
         lines += ['', *verdicts]
     lines += ['', f'Generated from the run records; protocol, tuning, '

@@ -15,6 +15,8 @@ def top1_or_chance(record: dict) -> float:
 # A finished run less than this many points above the student alone at the
 # same seed and split has collapsed: it ends where no distillation would.
 COLLAPSE_MARGIN = 1.0
+# power at which the smallest detectable difference is given
+POWER = 0.80
 Reference = Dict[Tuple[str, int], float]
 
 
@@ -101,19 +103,56 @@ def paired_difference(a: Sequence[dict],
     ]
     if len(diffs) < 2:
         return None
+    n = len(diffs)
     mean = statistics.mean(diffs)
-    sem = statistics.stdev(diffs) / len(diffs)**0.5
-    half = scipy_stats.t.ppf(0.5 + confidence / 2, len(diffs) - 1) * sem
+    sem = statistics.stdev(diffs) / n**0.5
+    t_crit = scipy_stats.t.ppf(0.5 + confidence / 2, n - 1)
+    half = t_crit * sem
     low, high = mean - half, mean + half
     verdict = ('ahead' if low > 0 else 'behind' if high < 0 else
                'not separated')
+    if sem > 0:
+        p_value = 2 * scipy_stats.t.sf(abs(mean) / sem, n - 1)
+    else:
+        p_value = 1.0 if mean == 0 else 0.0
     return dict(
-        n=len(diffs),
+        n=n,
         mean=mean,
         low=low,
         high=high,
         verdict=verdict,
+        p=float(p_value),
+        # the smallest true difference this design detects with 80 % power
+        # at this level: (t_{1-alpha/2} + t_{0.80}) * SD / sqrt(n)
+        detectable=float(
+            (t_crit + scipy_stats.t.ppf(POWER, n - 1)) * sem),
         seeds=sorted(r['seed'] for r in a if r['seed'] in by_seed))
+
+
+def holm(diffs: List[dict], alpha: float = 0.05) -> List[str]:
+    """Holm-adjusted verdicts of a family of paired differences.
+
+    Holm's step-down: with the p-values sorted ascending, the i-th smallest
+    (0-based) is significant while every smaller one is and it is at most
+    ``alpha / (m - i)``; a significant difference reads ``'ahead'`` or
+    ``'behind'`` by its sign, the others ``'not separated'``.
+
+    Args:
+        diffs (list[dict]): :func:`paired_difference` results (``p``,
+            ``mean``): the whole family, in any order.
+        alpha (float): Family-wise error rate. Defaults to 0.05.
+
+    Returns:
+        list[str]: The adjusted verdict of each difference, in input order.
+    """
+    m = len(diffs)
+    order = sorted(range(m), key=lambda i: diffs[i]['p'])
+    verdicts = ['not separated'] * m
+    for rank, i in enumerate(order):
+        if diffs[i]['p'] > alpha / (m - rank):
+            break
+        verdicts[i] = 'ahead' if diffs[i]['mean'] > 0 else 'behind'
+    return verdicts
 
 
 def comparisons(rows: Dict[str, dict], ours: Sequence[str],

@@ -115,13 +115,15 @@ def test_verdict_is_ahead_only_against_every_built_in():
     diffs += [diff('M + U', 'DIST', 'behind', -2.0),
               diff('M + U', 'U + DKD', 'not separated')]
     lines = verdict_lines(diffs, rows)
+    up, down = '(+2.00 [+1.00, +3.00])', '(-2.00 [-3.00, -1.00])'
     assert lines[0].startswith(
-        '- **U + DKD is ahead of every built-in distiller**: ahead of KD, '
-        'DKD, FitNets + KD, DIST.')
+        f'- **U + DKD is ahead of every built-in distiller**: ahead of KD '
+        f'{up}, DKD {up}, FitNets + KD {up}, DIST {up}.')
     assert lines[1].startswith(
-        '- **M + U is not ahead of every built-in distiller**: ahead of KD, '
-        'DKD, FitNets + KD; behind DIST. Over its host U + DKD (what M '
-        'adds): +0.00 [-1.00, +1.00] not separated, no measured gain.')
+        f'- **M + U is not ahead of every built-in distiller**: ahead of KD '
+        f'{up}, DKD {up}, FitNets + KD {up}; behind DIST {down}. Over its '
+        'host U + DKD (what M adds): +0.00 [-1.00, +1.00] not separated, no '
+        'measured gain.')
     assert lines[-1] == 'Ahead of every built-in distiller: U + DKD.'
     # nobody ahead of all: said plainly; shown rows only; missing pairs
     lines = verdict_lines(diffs[4:], rows, shown=['M + U'])
@@ -130,6 +132,19 @@ def test_verdict_is_ahead_only_against_every_built_in():
     assert verdict_lines(diffs[:2], rows, shown=['U + DKD']) == [
         '- **U + DKD**: not every paired comparison with the built-ins has '
         'finished yet.']
+
+
+def test_holm_adjusted_verdicts_are_said_where_they_differ():
+    rows = {name: dict(name=name) for name in ('student alone', *BASELINES)}
+    rows['U + DKD'] = dict(name='U + DKD', host='DKD')
+    diffs = [dict(diff('U + DKD', b, 'ahead', 2.0), holm='ahead')
+             for b in BASELINES]
+    diffs[0]['holm'] = 'not separated'
+    diffs[1]['verdict'] = diffs[1]['holm'] = 'not separated'
+    line = verdict_lines(diffs, rows)[0]
+    assert line.endswith('Holm-adjusted: KD not separated. Over its host '
+                         'DKD (what U adds): +2.00 [+1.00, +3.00] not '
+                         'separated, no measured gain.')
 
 
 def test_repeated_runs_of_one_config_show_their_spread():

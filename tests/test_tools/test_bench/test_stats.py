@@ -4,8 +4,8 @@ import json
 import os.path as osp
 
 import pytest
-from bench.stats import (is_collapsed, paired_difference, student_reference,
-                         summarise)
+from bench.stats import (holm, is_collapsed, paired_difference,
+                         student_reference, summarise)
 from scipy import stats
 
 from helpers import ROOT
@@ -92,3 +92,28 @@ def test_the_rule_flags_exactly_the_two_known_final_collapses():
                for r in records if r['row'] != 'student alone'
                and is_collapsed(r, reference)}
     assert flagged == {('UniKD + DKD', 2), ('UniKD + KD', 3)}
+
+
+def test_p_value_and_smallest_detectable_difference():
+    a = [rec(s, v) for s, v in enumerate([90.1, 89.5, 90.3, 89.9, 90.6])]
+    b = [rec(s, v) for s, v in enumerate([89.0, 89.6, 89.1, 89.4, 89.8])]
+    diff = paired_difference(a, b)
+    d = [x['top1'] - y['top1'] for x, y in zip(a, b)]
+    assert diff['p'] == pytest.approx(stats.ttest_rel(
+        [x['top1'] for x in a], [y['top1'] for y in b]).pvalue)
+    expected = (stats.t.ppf(0.975, 4) + stats.t.ppf(0.8, 4)) * stats.sem(d)
+    assert diff['detectable'] == pytest.approx(expected)
+
+
+def test_holm_steps_down_until_the_first_failure():
+    def d(p, mean=1.0):
+        return dict(p=p, mean=mean)
+
+    # m = 4: thresholds 0.0125, 0.0167, 0.025, 0.05 for the sorted p-values
+    family = [d(0.04), d(0.001, -1.0), d(0.016), d(0.03)]
+    assert holm(family) == ['not separated', 'behind', 'ahead',
+                            'not separated']
+    # a p under its own threshold is not rejected after a failure
+    assert holm([d(0.02), d(0.017), d(0.049)]) == ['not separated'] * 3
+    assert holm([d(0.01), d(0.02), d(0.04)]) == ['ahead'] * 3
+    assert holm([]) == []
