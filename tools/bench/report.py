@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from typing import Dict, List, Optional, Sequence
 
+from .collapse import collapse_choice, fmt_worst
 from .plan import STAGES, Planner, Run
 from .run import QUICK_EPOCHS, QUICK_TRAIN_IMAGES
 from .stats import (COLLAPSE_MARGIN, POWER, comparisons, holm,
@@ -331,6 +332,38 @@ class Report:
                     len(self.protocol.ablation_seeds(name)))
         return out
 
+    def collapse_choice(self) -> Optional[dict]:
+        """:func:`bench.collapse.collapse_choice` over the ablations with a
+        ``collapse_rule`` (None where the protocol declares none)."""
+        names = [n for n, a in self.protocol.ablations.items()
+                 if 'collapse_rule' in a]
+        if not names:
+            return None
+        settings: Dict[str, List[dict]] = {}
+        runs: Dict[str, int] = {}
+        for name in names:
+            by_variant = self._ablation_records(name)
+            seeds = len(self.protocol.ablation_seeds(name))
+            variants = ['default'] + [
+                v['name'] for v in self.protocol.ablations[name]['variants']
+            ]
+            for variant in variants:
+                settings.setdefault(variant, []).extend(
+                    by_variant.get(variant, []))
+                runs[variant] = runs.get(variant, 0) + seeds
+        first = self.protocol.ablations[names[0]]
+        methods = (self.step_cost or {}).get('methods', {})
+        gflop = {
+            v: methods[key]['gflop']
+            for v in settings for key in [
+                first['row'] if v == 'default' else f'{first["row"]}, {v}'
+            ] if key in methods
+        }
+        choice = collapse_choice(settings, runs,
+                                 first['collapse_rule']['departures'],
+                                 self.reference(), gflop)
+        return dict(choice, ablations=names)
+
     def repeats(self) -> List[dict]:
         """Runs that trained the same resolved config (same config hash,
         seed included): a tuned point's runs again as an ablation's
@@ -366,6 +399,7 @@ class Report:
                    for k, v in final.items()},
             differences=self.differences(final),
             cost_choices=self.cost_choices(),
+            collapse_choice=self.collapse_choice(),
             repeats=self.repeats(),
             cost=self.cost,
             extras=self.extras)
@@ -426,6 +460,8 @@ class Report:
         lines += self.ablation_lines(data['ablations'])
         for name, choice in data['cost_choices'].items():
             lines += cost_choice_lines(name, choice)
+        if data['collapse_choice']:
+            lines += collapse_choice_lines(data['collapse_choice'])
         lines += self._repeat_lines(data['repeats'])
         lines += self._cost_lines()
         analyser = self.extras.get('analyser')
@@ -851,3 +887,38 @@ def output_paths(out_dir: str) -> Dict[str, str]:
         ext: osp.join(out_dir, f'benchmark.{ext}')
         for ext in ('md', 'json', 'png')
     }
+
+
+def collapse_choice_lines(choice: dict, heading: str = '##') -> List[str]:
+    """Markdown lines of :meth:`Report.collapse_choice`: every setting over
+    both rows of the study, and the default the rule picks."""
+    lines = [
+        '', f'{heading} UniKD collapse study: the default it picks', '',
+        f'Settings studied over {", ".join(choice["ablations"])} together '
+        '(held-out split; a run is collapsed when it ends less than '
+        f'{COLLAPSE_MARGIN:g} point above the student alone at its seed). '
+        'Rule, declared in the protocol before the runs: a setting qualifies '
+        "with zero collapses and divergences; among the authors'-code "
+        'settings the cheapest not behind another is picked; a departure '
+        "from the authors' code is chosen only if none of those qualifies "
+        'or if it is ahead of the pick.', '',
+        '| setting | departure | runs | collapsed | diverged | mean top-1 | '
+        'worst seed | vs the pick [95 % CI] | qualifies |',
+        '|---|---|---|---|---|---|---|---|---|'
+    ]
+    for name, s in choice['settings'].items():
+        collapsed = '?' if s['collapsed'] is None else str(s['collapsed'])
+        if s['collapsed_seeds']:
+            collapsed += ' (' + ', '.join(
+                f'{row} seed {seed}'
+                for row, seed in s['collapsed_seeds']) + ')'
+        mean = '-' if s['mean'] is None else f'{s["mean"]:.2f}'
+        lines.append(
+            f'| {name} | {"yes" if s["departure"] else "no"} | {s["runs"]}'
+            f'{"" if s["complete"] else " (incomplete)"} | {collapsed} | '
+            f'{s["diverged"]} | {mean} | {fmt_worst(s["worst"])} | '
+            f'{fmt_diff(s.get("vs_pick"))} | '
+            f'{"yes" if s["qualifies"] else "no"} |')
+    verdict = (f'**The rule picks `{choice["chosen"]}`**: {choice["why"]}.'
+               if choice['chosen'] else f'Not decided yet: {choice["why"]}.')
+    return lines + ['', verdict]
