@@ -25,7 +25,11 @@ from mmengine.config import Config
 CONFIGS = osp.join(ROOT, 'configs')
 # a tiny real subset: one batch to train on, one to evaluate
 TINY_IMAGES = TINY_BATCH = 32
+# detection (MMDetection's CocoMetric; ResNet-101/50 detectors on CPU): two
+# batches of two canvases
+TINY_DET_IMAGES, TINY_DET_BATCH = 4, 2
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+EVALUATORS = ('val_evaluator', 'test_evaluator')
 
 
 def shipped_configs(pattern: str = '*.py') -> List[str]:
@@ -60,32 +64,51 @@ def package_child(config: str, folder: str, lines: str = '') -> str:
     return path
 
 
+def is_detection(cfg: Config) -> bool:
+    """Whether a config evaluates with MMDetection's ``CocoMetric``."""
+    evaluators = [cfg.get(name) for name in EVALUATORS]
+    return any(
+        isinstance(e, dict)
+        and str(e.get('type', '')).split('.')[-1] == 'CocoMetric'
+        for e in evaluators)
+
+
 def tiny_data_options(cfg: Config) -> List[str]:
     """``--cfg-options`` for a tiny real subset of each dataloader's data.
 
     Each dataset keeps its own split: a contiguous ``index_range`` is cut to
     its first images, anything else takes ``indices``; relative data roots
-    are made absolute (runs start in other folders).
+    (and the annotation files of detection metrics) are made absolute (runs
+    start in other folders). Detection configs get fewer, smaller batches.
     """
+    images, batch = TINY_IMAGES, TINY_BATCH
+    if is_detection(cfg):
+        images, batch = TINY_DET_IMAGES, TINY_DET_BATCH
     options = []
     for loader in LOADERS:
         if not cfg.get(loader):
             continue
         options += [
-            f'{loader}.batch_size={TINY_BATCH}', f'{loader}.num_workers=0',
+            f'{loader}.batch_size={batch}', f'{loader}.num_workers=0',
             f'{loader}.persistent_workers=False'
         ]
         dataset = cfg[loader].dataset
         if dataset.get('index_range') is not None:
             start = dataset.index_range[0]
             options.append(f'{loader}.dataset.index_range='
-                           f'({start},{start + TINY_IMAGES})')
+                           f'({start},{start + images})')
         else:
-            options.append(f'{loader}.dataset.indices={TINY_IMAGES}')
+            options.append(f'{loader}.dataset.indices={images}')
         root = dataset.get('data_root')
         if isinstance(root, str) and root and not osp.isabs(root):
             options.append(
                 f'{loader}.dataset.data_root={osp.join(ROOT, root)}')
+    for name in EVALUATORS:
+        evaluator = cfg.get(name)
+        ann_file = evaluator.get('ann_file') if isinstance(evaluator,
+                                                           dict) else None
+        if isinstance(ann_file, str) and not osp.isabs(ann_file):
+            options.append(f'{name}.ann_file={osp.join(ROOT, ann_file)}')
     return options
 
 

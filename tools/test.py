@@ -1,8 +1,12 @@
 """Evaluate a checkpoint with an OpenMMLab config (MMRazor/MMPretrain style).
 
 Works for distillation configs (evaluates the student, and the teacher where
-the config's val/test loop reports it) and for plain MMPretrain configs, e.g.
-a student exported by ``tools/model_converters/export_student.py``.
+the config's val/test loop reports it) and for plain MMPretrain and
+MMDetection configs, e.g. a student exported by
+``tools/model_converters/export_student.py``. ``--out`` writes the metrics as
+JSON; a ``.pkl`` path dumps the predictions instead, in the format of
+MMDetection's ``tools/test.py --out`` (configs in the ``mmdet`` scope) or
+MMEngine's ``DumpResults`` (others).
 """
 import argparse
 import json
@@ -23,7 +27,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--work-dir', help='the dir to save logs and metrics')
     parser.add_argument(
-        '--out', help='write the metrics to this JSON file as well')
+        '--out',
+        help='write the metrics to this JSON file as well; a .pkl/.pickle '
+        'path dumps the predictions instead (MMDetection\'s format for '
+        'detection configs)')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -38,6 +45,17 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
+
+
+def dump_metric(cfg: Config, path: str):
+    """The metric that dumps the predictions to ``path``: MMDetection's
+    ``DumpDetResults`` for configs in the ``mmdet`` scope (what its
+    ``tools/test.py --out`` writes), MMEngine's ``DumpResults`` otherwise."""
+    if cfg.get('default_scope') == 'mmdet':
+        from mmdet.evaluation import DumpDetResults
+        return DumpDetResults(out_file_path=path)
+    from mmengine.evaluator import DumpResults
+    return DumpResults(out_file_path=path)
 
 
 def main() -> None:
@@ -59,8 +77,11 @@ def main() -> None:
         runner = RUNNERS.build(cfg)
     else:
         runner = Runner.from_cfg(cfg)
+    dump = args.out is not None and args.out.endswith(('.pkl', '.pickle'))
+    if dump:
+        runner.test_evaluator.metrics.append(dump_metric(cfg, args.out))
     metrics = runner.test()
-    if args.out and runner.rank == 0:
+    if args.out and not dump and runner.rank == 0:
         with open(args.out, 'w') as f:
             json.dump(metrics, f, indent=2)
 

@@ -15,6 +15,10 @@ def register_all_modules(init_default_scope: bool = True) -> None:
     from mmrazor.utils import register_all_modules as register_mmrazor
     register_mmrazor(init_default_scope=False)
 
+    # `cfg_path` model dicts: their other keys override the package's model
+    from ..models.algorithms.model_cfg_path import install_cfg_path_overrides
+    install_cfg_path_overrides()
+
     import mmrazor_unified.datasets  # noqa: F401
     import mmrazor_unified.engine  # noqa: F401
     import mmrazor_unified.evaluation  # noqa: F401

@@ -31,9 +31,14 @@ def test_export_roundtrip(tmp_path):
                 'architecture.w': torch.ones(2),
                 'teacher.w': torch.zeros(2)
             },
-            meta=dict(epoch=3, hook_msgs={'x': 1}),
+            meta=dict(
+                epoch=3,
+                hook_msgs={'x': 1},
+                dataset_meta=dict(classes=('a', 'b'))),
             optimizer={}), src)
     assert export_student(str(src), str(dst)) == 1
     out = torch.load(dst)
     assert list(out['state_dict']) == ['w']
     assert out['meta']['epoch'] == 3 and 'hook_msgs' not in out['meta']
+    # class names, for MMDetection's init_detector and inferencers
+    assert out['meta']['dataset_meta'] == dict(classes=('a', 'b'))

@@ -2,7 +2,10 @@
 
 The result has no ``architecture.`` prefix and none of the teacher,
 connectors, distribution heads or MGKD parts, so the student's own config
-loads it: ``python tools/test.py STUDENT_CONFIG OUT``.
+loads it: ``python tools/test.py STUDENT_CONFIG OUT``. Its meta keeps the
+run's ``dataset_meta`` (the class names), which MMDetection's
+``init_detector`` and inferencers read: a detection student is a plain
+MMDetection checkpoint, for MMDetection's own tools too.
 """
 import argparse
 

@@ -109,3 +109,62 @@ def test_mgkd_analyser_teacher_from_a_config_file(tmp_path):
                 architecture=dict(cfg_path='teacher.py'),
                 teacher_ckpt=str(tmp_path / 't.pth'),
                 analyser=dict(type='MGKDAnalyser')))
+
+
+def test_extra_keys_override_like_a_child_config(tmp_path):
+    write_model_config(tmp_path / 'student.py', width=4)
+    cfg = dict(
+        cfg_path=str(tmp_path / 'student.py'),
+        backbone=dict(base_channels=8),  # merged key by key
+        neck=dict(_delete_=True, type='GlobalAveragePooling', dim=2),
+        init_cfg=None)
+    model = resolve_cfg_path(cfg, 'model.architecture')
+    assert model['backbone']['base_channels'] == 8
+    assert model['backbone']['depth'] == 18  # the file's other keys stay
+    assert model['neck'] == dict(type='GlobalAveragePooling', dim=2)
+    assert model['init_cfg'] is None
+    # read by attribute, as Config.fromfile gives it (MMDetection does)
+    assert model.backbone.stem_channels == 4
+    assert cfg['backbone'] == dict(base_channels=8)  # the input is kept
+
+
+PKG = 'mmpretrain::resnet/resnet18_8xb16_cifar10.py'
+
+
+def test_package_path_keys_override_the_package_model():
+    """MMEngine's get_model would silently keep the config's 10 classes and
+    its backbone; MMRazor's registry applies the keys."""
+    model = MODELS.build(
+        dict(
+            cfg_path=PKG,
+            pretrained=False,
+            backbone=dict(depth=34),
+            head=dict(num_classes=7)))
+    assert type(model).__name__ == 'ImageClassifier'
+    assert model.head.fc.out_features == 7
+    assert model.head.fc.in_features == 512
+    assert len(model.backbone.layer1) == 3  # ResNet-34's first stage
+    # the package config's data_preprocessor, as get_model sets it
+    assert type(model.data_preprocessor).__name__ == 'ClsDataPreprocessor'
+
+
+def test_package_path_without_keys_is_built_by_mmrazor_as_before():
+    assert hasattr(MODELS.build_func, '__wrapped__')
+    model = MODELS.build(dict(cfg_path=PKG, pretrained=False))
+    assert model.head.fc.out_features == 10
+
+
+def test_distiller_with_overridden_package_models():
+    model = MODELS.build(
+        dict(
+            _scope_='mmrazor',
+            type='SingleTeacherDistill',
+            architecture=dict(cfg_path=PKG, head=dict(num_classes=3)),
+            teacher=dict(
+                cfg_path=PKG,
+                backbone=dict(depth=34),
+                head=dict(num_classes=3)),
+            distiller=dict(type='ConfigurableDistiller')))
+    assert model.architecture.head.fc.out_features == 3
+    assert model.teacher.head.fc.out_features == 3
+    assert len(model.teacher.backbone.layer1) == 3
