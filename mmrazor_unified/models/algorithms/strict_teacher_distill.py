@@ -95,13 +95,22 @@ class StrictTeacherDistill(SingleTeacherDistill):
             dict: Losses (``student.*``, ``distill.*``) and ``stats.*``.
         """
         losses = super().loss(batch_inputs, data_samples)
-        if self.distillation_stopped:
-            return losses
+        if not self.distillation_stopped:
+            losses.update(self.loss_stats())
+        return losses
+
+    def loss_stats(self) -> Dict[str, torch.Tensor]:
+        """The diagnostics the distillation losses kept of their last batch.
+
+        Returns:
+            dict: ``stats.<loss name without "loss">.<key>`` to each value.
+        """
+        stats = {}
         for name, module in self.distiller.distill_losses.items():
             short = name.replace('loss', '').strip('_') or 'distill'
             for key, value in getattr(module, 'stats', {}).items():
-                losses[f'stats.{short}.{key}'] = value
-        return losses
+                stats[f'stats.{short}.{key}'] = value
+        return stats
 
     def _cached_teacher_forward(self,
                                 inputs: torch.Tensor,
