@@ -308,6 +308,9 @@ class Benchmark:
         for key, path in sorted(weights.items()):
             # no weights yet: no record can be current
             out[f'weights_hash.{key}'] = file_hash(path) if path else None
+        if run.stage == 'final' and self.protocol.final_machine:
+            # one machine per table: a final record from another is stale
+            out['machine'] = dict(self.protocol.final_machine)
         return out
 
     def stages(self) -> List[str]:

@@ -19,6 +19,9 @@ VARIANT_KEYS = {'name', 'options', 'config', 'row'}
 # an ablation: its centre row, variants, and optionally its own seeds
 # (instead of seeds['ablation']) and a rule choosing a default from it
 ABLATION_KEYS = {'row', 'variants', 'seeds', 'cost_rule', 'collapse_rule'}
+# keys of a machine fingerprint (bench.machine) a protocol may pin
+MACHINE_KEYS = {'device', 'torch', 'threads', 'cpu_capability', 'cpu', 'isa',
+                'gpu'}
 # a diverged run counts at chance accuracy (10 classes)
 CHANCE_TOP1 = 10.0
 
@@ -73,6 +76,9 @@ class Protocol:
     student_epochs: int
     train_subset: int
     heldout: Tuple[int, int]
+    # the machine fingerprint every final record must carry (the keys given;
+    # bench.machine), or None: final records from any machine
+    final_machine: Optional[Dict[str, Any]] = None
 
     @classmethod
     def load(cls, path: str) -> 'Protocol':
@@ -87,7 +93,8 @@ class Protocol:
             seeds=dict(ns['seeds']),
             student_epochs=int(ns['student_epochs']),
             train_subset=int(ns['train_subset']),
-            heldout=tuple(ns['heldout']))
+            heldout=tuple(ns['heldout']),
+            final_machine=ns.get('final_machine'))
         protocol.check()
         return protocol
 
@@ -149,6 +156,11 @@ class Protocol:
                     raise ValueError(f'ablations[{name!r}] variant '
                                      f'{variant["name"]!r}: row '
                                      f'{variant["row"]!r} is not a row')
+        machine = self.final_machine
+        if machine is not None and (not isinstance(machine, dict)
+                                    or not set(machine) <= MACHINE_KEYS):
+            raise ValueError(f'final_machine = {machine!r}: expected a dict '
+                             f'of some of {sorted(MACHINE_KEYS)}')
         for stage in STAGES:
             if not self.seeds.get(stage):
                 raise ValueError(f'seeds[{stage!r}] must list seeds')
@@ -178,7 +190,8 @@ class Protocol:
                    for k, v in self.seeds.items()},
             student_epochs=self.student_epochs,
             train_subset=self.train_subset,
-            heldout=self.heldout)
+            heldout=self.heldout,
+            final_machine=self.final_machine)
 
 
 def point_label(index: int) -> str:

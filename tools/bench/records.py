@@ -98,6 +98,16 @@ def config_hash(config: str, options: Dict[str, Any], root: str,
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+def matches(value: Any, expected: Any) -> bool:
+    """``value == expected``, except that an expected dict only needs its
+    own keys to match (a declared machine fingerprint names the keys that
+    matter, e.g. not the CPU's model name)."""
+    if isinstance(expected, dict):
+        return isinstance(value, dict) and all(
+            matches(value.get(k), v) for k, v in expected.items())
+    return value == expected
+
+
 class RecordStore:
     """The records of one protocol, under ``directory``.
 
@@ -137,7 +147,7 @@ class RecordStore:
         if record is None:
             return None
         expected = self.expected(run)
-        if any(record.get(k) != v for k, v in expected.items()):
+        if not all(matches(record.get(k), v) for k, v in expected.items()):
             return None
         return record
 
@@ -156,8 +166,11 @@ class RecordStore:
             split=run.split,
             config=run.config,
             options=dict(run.options),
-            **self.expected(run),
-            **measured)
+            # what the run measured wins (its machine over the declared one)
+            **{
+                **self.expected(run),
+                **measured
+            })
         path = self.path(run)
         os.makedirs(osp.dirname(path), exist_ok=True)
         with open(path, 'w') as f:

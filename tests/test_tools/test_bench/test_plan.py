@@ -98,6 +98,8 @@ def test_an_ablation_may_declare_its_own_seeds():
      r"ablations\['A'\] has unknown keys \['seed'\]"),
     (dict(ablations={'A': dict(row='KD', variants=[], seeds=[1, 1])}),
      r"ablations\['A'\].seeds = \[1, 1\]: expected distinct integers"),
+    (dict(final_machine=dict(device='cpu', kernels='avx2')),
+     r"final_machine = .*: expected a dict of some of"),
     (dict(ablations={'A': dict(row='KD', variants=[dict(name='v')],
                                collapse_rule=dict(departures=['w']))}),
      r"collapse_rule.departures = \['w'\]: expected names of its variants"),

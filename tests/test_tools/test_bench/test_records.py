@@ -1,4 +1,5 @@
 """bench.records: config hashes and stale records."""
+import json
 import os.path as osp
 
 from bench.plan import Run
@@ -49,6 +50,33 @@ def test_stale_record_is_not_current(tmp_path):
     fresh = RecordStore(str(tmp_path), lambda run: {'config_hash': 'bbb'})
     assert fresh.current(run) is None and fresh.is_stale(run)
     assert len(fresh.all_records()) == 1
+
+
+def test_a_final_record_from_another_machine_is_stale(tmp_path):
+    declared = dict(device='cpu', torch='2.14.1', threads=1,
+                    cpu_capability='AVX2')
+    store = RecordStore(
+        str(tmp_path), lambda run: dict(config_hash='aaa', machine=declared))
+    run = Run('final', 'KD', 'tuned', KD, (), 0, None)
+    here = dict(declared, cpu='AMD EPYC', isa='avx2')  # more keys: fine
+    store.write(run, dict(top1=88.0, diverged=None, machine=here))
+    assert store.current(run)['machine'] == here
+    for other in (dict(here, cpu_capability='AVX512'), dict(here, threads=2),
+                  dict(here, device='cuda'), dict(here, torch='2.11.0')):
+        store.write(run, dict(top1=88.0, diverged=None, machine=other))
+        assert store.is_stale(run), other
+    # a record without a fingerprint (made before they existed) is stale too
+    record = store.read(run)
+    del record['machine']
+    with open(store.path(run), 'w') as f:
+        json.dump(record, f)
+    assert store.is_stale(run)
+    # stages other than the final table take records from any machine
+    tune = Run('tune', 'KD', 'shipped', KD, (), 0, None)
+    anywhere = RecordStore(str(tmp_path), lambda run: dict(config_hash='aaa'))
+    anywhere.write(tune, dict(top1=88.0, diverged=None,
+                              machine=dict(here, device='cuda')))
+    assert anywhere.current(tune) is not None
 
 
 def test_runs_with_list_options_are_written_and_found(tmp_path):
