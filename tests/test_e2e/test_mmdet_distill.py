@@ -228,8 +228,13 @@ def test_exported_student_is_a_plain_mmdet_checkpoint(runs):
     # names from the meta; without them it names COCO's classes
     assert tuple(ckpt['meta']['dataset_meta']['classes']) == CLASSES
     from mmdet.apis import init_detector
-    model = init_detector(
-        run['paths']['student'], run['student'], device='cpu')
+    from mmengine.registry import DefaultScope
+
+    # init_detector makes `mmdet` the default scope of the whole process;
+    # later tests must not build in it
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        model = init_detector(
+            run['paths']['student'], run['student'], device='cpu')
     assert tuple(model.dataset_meta['classes']) == CLASSES
     assert list(ckpt['state_dict']) == list(model.state_dict())
     for key, value in model.state_dict().items():

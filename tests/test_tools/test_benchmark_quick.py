@@ -31,6 +31,12 @@ def test_quick_benchmark_runs_every_stage_and_resumes(tmp_path):
     assert final['host'] == 'KD' and final['split'] == 'test'
     assert 0 <= final['top1'] <= 100 and final['training_only_params'] > 0
     assert any(k.endswith('mgkd_analyser.checkpoint') for k in final)
+    # the run explains itself: its machine and per-epoch curves (1 epoch)
+    assert final['machine']['device'] == 'cpu'
+    assert final['machine']['torch'] == final['torch']
+    assert {'loss', 'lr', 'student.loss', 'distill.loss_kl',
+            'distill.loss_mgkd_granularity'} <= set(final['curves'])
+    assert all(len(v) == 1 for v in final['curves'].values())
     tune = json.loads(
         (tmp_path / 'records/tune/kd/shipped-seed0.json').read_text())
     assert tune['split'] == 'heldout'
@@ -42,7 +48,8 @@ def test_quick_benchmark_runs_every_stage_and_resumes(tmp_path):
     # measured on the current configs and tuned settings
     assert not any(m['stale'] for m in report['cost']['methods'].values())
     text = (tmp_path / 'benchmark.md').read_text()
-    assert '| MGKD + KD | KD | 1 (0) |' in text and 'Quick mode' in text
+    # no student alone in these rows: collapses cannot be judged ('?')
+    assert '| MGKD + KD | KD | 1 (0, ?) |' in text and 'Quick mode' in text
     assert (tmp_path / 'benchmark.png').is_file()
 
     # a second sitting finds every record current: nothing is retrained
