@@ -1,6 +1,7 @@
 """Shared test helpers: repository paths and running our tools."""
 import os
 import os.path as osp
+import re
 import subprocess
 import sys
 import sysconfig
@@ -101,3 +102,25 @@ def pip_in_venv(python: str, *args: str) -> None:
         check=True,
         cwd=ROOT,
         capture_output=True)
+
+
+def readme_snippet(readme: str, name: str) -> str:
+    """The Python block after ``<!-- snippet: name -->`` in ``readme``."""
+    with open(readme) as f:
+        text = f.read()
+    match = re.search(
+        rf'<!-- snippet: {re.escape(name)} -->\s*```python\n(.*?)```', text,
+        re.S)
+    assert match, f'no snippet {name!r} in {readme}'
+    return match.group(1)
+
+
+def dict_scopes(node, path='model'):
+    """(path, _scope_) of every dict under ``node``."""
+    if isinstance(node, dict):
+        yield path, node.get('_scope_')
+        for key, value in node.items():
+            yield from dict_scopes(value, f'{path}.{key}')
+    elif isinstance(node, (list, tuple)):
+        for i, value in enumerate(node):
+            yield from dict_scopes(value, f'{path}.{i}')

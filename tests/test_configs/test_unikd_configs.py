@@ -4,7 +4,7 @@ import os.path as osp
 
 import pytest
 import torch
-from helpers import ROOT
+from helpers import ROOT, dict_scopes
 from mmengine.config import Config
 from mmpretrain.structures import DataSample
 from mmrazor.registry import HOOKS, MODELS
@@ -123,17 +123,6 @@ def test_recorder_source_that_names_no_module_fails_at_build():
         MODELS.build(cfg.model)
 
 
-def _scopes(node, path='model'):
-    """(path, _scope_) of every dict under ``node``."""
-    if isinstance(node, dict):
-        yield path, node.get('_scope_')
-        for key, value in node.items():
-            yield from _scopes(value, f'{path}.{key}')
-    elif isinstance(node, (list, tuple)):
-        for i, value in enumerate(node):
-            yield from _scopes(value, f'{path}.{i}')
-
-
 @pytest.mark.parametrize(
     'path',
     CONFIGS + glob.glob(osp.join(UNIKD, 'ablation', '*.py')) +
@@ -147,5 +136,7 @@ def test_package_path_child_keeps_mmrazor_scope(path, tmp_path):
     child.write_text("_base_ = ['mmrazor_unified::unikd/"
                      f"{osp.relpath(path, UNIKD)}']\n")
     model = Config.fromfile(str(child)).model.to_dict()
-    stamped = [p for p, scope in _scopes(model) if scope == 'mmrazor_unified']
+    stamped = [
+        p for p, scope in dict_scopes(model) if scope == 'mmrazor_unified'
+    ]
     assert stamped == []

@@ -6,12 +6,11 @@ runner builds it, from a user's config that inherits it by package path,
 and takes one training step on a synthetic image."""
 import glob
 import os.path as osp
-import re
 
 import pytest
 import torch
 from config_runs import package_child
-from helpers import ROOT
+from helpers import ROOT, dict_scopes, readme_snippet
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import MODELS, DefaultScope
@@ -112,19 +111,8 @@ def test_coco_config_takes_a_training_step(coco_model):
     assert rois.shape == (64, 5)
 
 
-def readme_snippet(name: str) -> str:
-    """The Python block after ``<!-- snippet: name -->`` in the README."""
-    with open(README) as f:
-        text = f.read()
-    match = re.search(
-        rf'<!-- snippet: {re.escape(name)} -->\s*```python\n(.*?)```', text,
-        re.S)
-    assert match, f'no snippet {name!r} in {README}'
-    return match.group(1)
-
-
 def test_readme_own_detectors_snippet_builds(tmp_path):
-    code = readme_snippet(SNIPPET)
+    code = readme_snippet(README, SNIPPET)
     assert 'mmrazor_unified::unikd/_base_/unikd_det_distiller.py' in code
     path = tmp_path / 'my_unikd_det.py'
     path.write_text(code)
@@ -139,17 +127,6 @@ def test_readme_own_detectors_snippet_builds(tmp_path):
                                                                      40)
 
 
-def _scopes(node, path='model'):
-    """(path, _scope_) of every dict under ``node``."""
-    if isinstance(node, dict):
-        yield path, node.get('_scope_')
-        for key, value in node.items():
-            yield from _scopes(value, f'{path}.{key}')
-    elif isinstance(node, (list, tuple)):
-        for i, value in enumerate(node):
-            yield from _scopes(value, f'{path}.{i}')
-
-
 @pytest.mark.parametrize(
     'config', [COCO, 'unikd/_base_/unikd_det_distiller.py'])
 def test_package_path_child_keeps_mmrazor_scope(config, tmp_path):
@@ -158,7 +135,7 @@ def test_package_path_child_keeps_mmrazor_scope(config, tmp_path):
     registries)."""
     model = Config.fromfile(package_child(config, str(tmp_path))).model
     stamped = [
-        p for p, scope in _scopes(model.to_dict())
+        p for p, scope in dict_scopes(model.to_dict())
         if scope == 'mmrazor_unified'
     ]
     assert stamped == []

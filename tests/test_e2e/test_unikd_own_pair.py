@@ -4,23 +4,11 @@ trains one short epoch with validation through tools/train.py, and
 tools/test.py evaluates the checkpoint it wrote."""
 import json
 import os.path as osp
-import re
 
 import pytest
-from helpers import ROOT, run_tool
+from helpers import ROOT, readme_snippet, run_tool
 
 README = osp.join(ROOT, 'configs', 'unikd', 'README.md')
-
-
-def snippet(name: str) -> str:
-    """The Python block after ``<!-- snippet: name -->`` in the README."""
-    with open(README) as f:
-        text = f.read()
-    match = re.search(
-        rf'<!-- snippet: {re.escape(name)} -->\s*```python\n(.*?)```', text,
-        re.S)
-    assert match, f'no snippet {name!r} in {README}'
-    return match.group(1)
 
 
 @pytest.mark.parametrize('name', [
@@ -29,7 +17,7 @@ def snippet(name: str) -> str:
 ])
 def test_readme_own_pair_trains_validates_and_tests(name, tmp_path, small_data,
                                                     tiny_teacher_ckpt):
-    code = snippet(name)
+    code = readme_snippet(README, name)
     assert 'mmrazor_unified::' in code
     project = tmp_path / 'my_project'
     project.mkdir()

@@ -80,22 +80,13 @@ val_dataloader = dict(
         test_mode=True,
         pipeline=test_pipeline,
         backend_args=backend_args))
+# the test split: the val loader on the test images
 test_dataloader = dict(
-    batch_size=8,
-    num_workers=0,
-    persistent_workers=False,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
+    val_dataloader,
     dataset=dict(
-        _scope_='mmdet',
-        type=dataset_type,
-        metainfo=metainfo,
-        data_root=data_root,
+        val_dataloader['dataset'],
         ann_file='annotations/test.json',
-        data_prefix=dict(img='test/'),
-        test_mode=True,
-        pipeline=test_pipeline,
-        backend_args=backend_args))
+        data_prefix=dict(img='test/')))
 
 val_evaluator = dict(
     _scope_='mmdet',
@@ -105,9 +96,4 @@ val_evaluator = dict(
     format_only=False,
     backend_args=backend_args)
 test_evaluator = dict(
-    _scope_='mmdet',
-    type='CocoMetric',
-    ann_file=data_root + 'annotations/test.json',
-    metric='bbox',
-    format_only=False,
-    backend_args=backend_args)
+    val_evaluator, ann_file=data_root + 'annotations/test.json')
