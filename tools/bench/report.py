@@ -182,6 +182,7 @@ class Report:
         self.extras = extras
         self.records_dir = records_dir
         self.quick = quick
+        self._reference: Optional[Dict[tuple, float]] = None
 
     def _records(self, runs: Sequence[Run]) -> List[dict]:
         return [r for r in map(self.planner.lookup, runs) if r is not None]
@@ -207,14 +208,16 @@ class Report:
     def reference(self) -> Dict[tuple, float]:
         """The student alone's top-1 by (split, seed), from its final runs
         and every ablation run of its row: what a collapse is judged
-        against (:func:`bench.stats.is_collapsed`)."""
-        if STUDENT not in self.protocol.rows:
-            return {}
-        runs = self.planner.final_runs(STUDENT) + [
-            r for name in self.protocol.ablations
-            for r in self.planner.ablation_runs(name) if r.row == STUDENT
-        ]
-        return student_reference(self._records(runs))
+        against (:func:`bench.stats.is_collapsed`). Read once per report."""
+        if self._reference is None:
+            runs = [] if STUDENT not in self.protocol.rows else (
+                self.planner.final_runs(STUDENT) + [
+                    r for name in self.protocol.ablations
+                    for r in self.planner.ablation_runs(name)
+                    if r.row == STUDENT
+                ])
+            self._reference = student_reference(self._records(runs))
+        return self._reference
 
     def _summarise(self, row: str, records: Sequence[dict]) -> dict:
         """:func:`summarise`, collapses judged except for the student."""
