@@ -18,13 +18,16 @@ from mmengine.registry import MODELS, DefaultScope
 UNIKD = osp.join(ROOT, 'configs', 'unikd')
 BASE = osp.join(UNIKD, '_base_', 'unikd_det_distiller.py')
 COCO = 'unikd/unikd_rcnn_faster-rcnn_r101_faster-rcnn_r18_4xb2-180k_coco.py'
+PAIR = ('unikd/unikd_rcnn_faster-rcnn_r34-w16_faster-rcnn_r18-w8_1xb8-3e_'
+        'fashion-mnist-det.py')
 README = osp.join(UNIKD, 'README.md')
 SNIPPET = 'unikd-det-own-detectors'
 
 
 def test_detection_configs_found():
     found = glob.glob(osp.join(UNIKD, 'unikd_rcnn_*.py'))
-    assert [osp.relpath(p, osp.dirname(UNIKD)) for p in found] == [COCO]
+    assert sorted(osp.relpath(p, osp.dirname(UNIKD))
+                  for p in found) == sorted([COCO, PAIR])
 
 
 def test_coco_config_mirrors_the_authors_recipe():

@@ -1,8 +1,9 @@
 # UniKD for two-stage detectors (UniKD-Det), the authors' detection variant
 # (`detection/model/rcnn.py`, branch `UniKD`, of their mdistiller fork):
 # both box heads predict for the RoIs the student sampled; on those RoIs,
-# DKD on the class logits (background included) plus UniKD's distribution
-# terms: a Gaussian over the class logits and one over the box deltas from
+# DKD on the class logits (background included; the host,
+# ../../dkd/_base_/dkd_rcnn_distiller.py, this file's base) plus UniKD's
+# distribution terms: a Gaussian over the class logits and one over the box deltas from
 # each network's pooled RoI feature, matched between the networks (feature
 # term, weight 1) and tied to each network's own outputs (self-consistency,
 # weight 0.1), temperature 1.
@@ -27,31 +28,15 @@
 #     teacher's deltas; 'student': to its own),
 #   box_divergence='softmax_kl' (a softmax KL over box deltas; 'mse': mean
 #     squared error).
-custom_imports = dict(imports=['mmrazor_unified'], allow_failed_imports=False)
+_base_ = '../../dkd/_base_/dkd_rcnn_distiller.py'
 
 model = dict(
-    _scope_='mmrazor',
-    # the student's loss forward, then the teacher's backbone, neck and box
-    # head on the student's sampled RoIs (no gradient into the teacher)
-    type='StudentRoIsDistill',
-    rois_recorder='rois',
     distiller=dict(
-        type='ConfigurableDistiller',
         student_recorders=dict(
-            # (FPN maps, sampled RoIs (R, 5)): the RoIs the teacher runs on
-            rois=dict(
-                type='ModuleInputs', source='roi_head.bbox_roi_extractor'),
             # (pooled RoI features (R, C, 7, 7),): the box head's input
-            roi_feats=dict(type='ModuleInputs', source='roi_head.bbox_head'),
-            # (class logits (R, K + 1), box deltas (R, 4K) or (R, 4))
-            roi_preds=dict(type='ModuleOutputs', source='roi_head.bbox_head'),
-            # (cls_score, labels (R,), ...): the sampled RoIs' labels,
-            # background = K, as the authors pass them to DKD
-            roi_labels=dict(
-                type='ModuleInputs', source='roi_head.bbox_head.loss_cls')),
+            roi_feats=dict(type='ModuleInputs', source='roi_head.bbox_head')),
         teacher_recorders=dict(
-            roi_feats=dict(type='ModuleInputs', source='roi_head.bbox_head'),
-            roi_preds=dict(type='ModuleOutputs', source='roi_head.bbox_head')),
+            roi_feats=dict(type='ModuleInputs', source='roi_head.bbox_head')),
         connectors=dict(
             # sizes left unset: read from the student's / teacher's box head
             s_roi_dist=dict(type='UniKDRoIDistributionHead'),
@@ -59,13 +44,6 @@ model = dict(
             # detector stays frozen)
             t_roi_dist=dict(type='UniKDRoIDistributionHead')),
         distill_losses=dict(
-            loss_dkd=dict(
-                type='DKDLoss',
-                tau=1.0,
-                alpha=1.0,
-                beta=0.25,
-                loss_weight=1.0,
-                reduction='batchmean'),
             loss_unikd=dict(
                 type='UniKDRoIDistributionLoss',
                 tau=1.0,
@@ -76,13 +54,6 @@ model = dict(
                 detach_student_outputs=False,
                 detach_teacher_dist=False)),
         loss_forward_mappings=dict(
-            loss_dkd=dict(
-                preds_S=dict(
-                    from_student=True, recorder='roi_preds', data_idx=0),
-                preds_T=dict(
-                    from_student=False, recorder='roi_preds', data_idx=0),
-                gt_labels=dict(
-                    from_student=True, recorder='roi_labels', data_idx=1)),
             loss_unikd=dict(
                 s_dist=dict(
                     from_student=True,
@@ -102,5 +73,3 @@ model = dict(
                     from_student=False, recorder='roi_preds', data_idx=0),
                 t_bbox_pred=dict(
                     from_student=False, recorder='roi_preds', data_idx=1)))))
-
-find_unused_parameters = True
