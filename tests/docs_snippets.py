@@ -36,6 +36,12 @@ PLACEHOLDER = re.compile(
     r'<[^<>\s]+>|\bCONFIG\b|\bCHECKPOINT\b|\bPATH\b|\.\.\.|\[')
 # placeholders with one meaning in every README
 TEACHER = 'checkpoints/resnet18-w16_1xb128_fashion-mnist.pth'
+# the detection pair's committed teacher (its configs' default), and a
+# distillation config on the pair that names it
+DET_TEACHER = ('benchmarks/fashion_mnist_det/'
+               'teacher_faster-rcnn_r34-w16_fpn.pth')
+DET_PAIR_CONFIG = ('configs/dkd/dkd_rcnn_faster-rcnn_r34-w16_faster-rcnn_'
+                   'r18-w8_1xb8-3e_fashion-mnist-det.py')
 SUBSTITUTIONS = {'model.teacher_ckpt=PATH': f'model.teacher_ckpt={TEACHER}'}
 
 

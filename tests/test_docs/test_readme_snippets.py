@@ -10,9 +10,9 @@ import shutil
 from typing import Dict, List
 
 import pytest
-from config_runs import run_batch, tiny_data_options
-from docs_snippets import (TEACHER, Snippet, readmes, runnable, snippets,
-                           to_job)
+from config_runs import run_batch, save_random_teacher, tiny_data_options
+from docs_snippets import (DET_PAIR_CONFIG, DET_TEACHER, TEACHER, Snippet,
+                           readmes, runnable, snippets, to_job)
 from helpers import ROOT
 from mmengine.config import Config
 
@@ -62,6 +62,9 @@ ALLOWED = {
     'a multi-node launch: needs several machines',
     ('README.md', 'python tools/benchmark.py'):
     BENCHMARK,
+    ('README.md', 'python tools/benchmark.py --protocol '
+     'benchmarks/fashion_mnist_det/protocol.py'):
+    BENCHMARK,
     ('configs/kd/README.md', 'make demo'):
     'about 10 minutes; ' + DEMO_TEST,
     ('configs/dkd/README.md',
@@ -90,6 +93,15 @@ ALLOWED = {
      "'configs/unikd/<config>.py' 8"):
     'eight processes; tests/test_tools/test_dist_train.py runs dist_train.sh',
 }
+# the detection pair's distiller configs: each trains and tests by package
+# path (tiny subset) in tests/test_configs/test_package_path_fashion_mnist.py
+PAIR_TRAINS = ('trains and tests by package path in '
+               'tests/test_configs/test_package_path_fashion_mnist.py')
+for _method in ('cwd', 'pkd', 'fbkd'):
+    ALLOWED[(f'configs/{_method}/README.md',
+             f'python tools/train.py configs/{_method}/{_method}_fpn_'
+             'faster-rcnn_r34-w16_faster-rcnn_r18-w8_1xb8-3e_fashion-mnist-det'
+             f'.py --work-dir work_dirs/{_method}_pair')] = PAIR_TRAINS
 
 
 def key(snippet: Snippet) -> tuple:
@@ -178,12 +190,19 @@ def test_extraction_finds_fenced_inline_and_named_snippets(tmp_path):
 
 def make_sandbox(folder: str, readme: str, teacher_ckpt: str) -> None:
     """A folder like the repository root after ``make demo``: configs, tools
-    and data linked, the teacher checkpoint in place, and the README's
-    config files written."""
+    and data linked, the teacher checkpoints in place (the tiny trained
+    Fashion-MNIST teacher; random weights of the detection pair's teacher
+    where the README's commands use the pair), and the README's config
+    files written."""
     os.makedirs(osp.join(folder, 'checkpoints'))
     for name in ('configs', 'tools', 'data'):
         os.symlink(osp.join(ROOT, name), osp.join(folder, name))
     shutil.copyfile(teacher_ckpt, osp.join(folder, TEACHER))
+    if any('fashion-mnist-det' in s.text for s in snippets(readme)):
+        path = osp.join(folder, DET_TEACHER)
+        os.makedirs(osp.dirname(path))
+        save_random_teacher(
+            Config.fromfile(osp.join(ROOT, DET_PAIR_CONFIG)), path)
     for snippet in snippets(readme):
         if snippet.config_file and not allowed(snippet):
             path = osp.join(folder, snippet.config_file)

@@ -73,7 +73,8 @@ def test_model_index_lists_existing_metafiles_and_configs():
     shipped_dirs = {
         osp.relpath(osp.dirname(p), ROOT)
         for p in SHIPPED if osp.basename(osp.dirname(p)) in (
-            'kd', 'dkd', 'dist', 'fitnets', 'unikd', 'mgkd')
+            'kd', 'dkd', 'dist', 'fitnets', 'unikd', 'mgkd', 'cwd', 'pkd',
+            'fbkd')
     }
     assert {osp.dirname(m) for m in metafiles} == shipped_dirs
     for metafile in metafiles:
