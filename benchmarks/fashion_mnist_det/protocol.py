@@ -156,6 +156,8 @@ report = dict(
         'configs/unikd/README.md': dict(
             rows=['student alone', 'DKD (RoI)', 'UniKD-Det'],
             ablation='UniKD-Det'),
+        'configs/cwd/README.md': dict(rows=['student alone', 'CWD']),
+        'configs/pkd/README.md': dict(rows=['student alone', 'PKD']),
     },
     cost_reference='student alone',
     cost_batch_size=8,
