@@ -1,14 +1,18 @@
-"""Benchmark our distillers against MMRazor's built-in ones on Fashion-MNIST.
+"""Benchmark our distillers against MMRazor's built-in ones.
 
-Runs the protocol declared in ``benchmarks/fashion_mnist/protocol.py``:
-tuning on a held-out split (every row tunes only its own loss values over
-its declared grid), one-factor ablations, and the final table on the test
-set with paired seeds. Every run trains a student with ``tools/train.py``
-and writes one small record under ``benchmarks/fashion_mnist/records/``; a
-rerun skips runs whose current record exists and reruns stale ones, so the
-protocol can be finished in several sittings, on several machines (commit
-the records). The teacher (and the MGKD analyser) weights are committed with
-their hashes, so every machine distils from the same ones.
+Runs a declared protocol (``--protocol``; default
+``benchmarks/fashion_mnist/protocol.py``, image classification on
+Fashion-MNIST; ``benchmarks/fashion_mnist_det/protocol.py`` is object
+detection): tuning on a held-out split (every row tunes only its own loss
+values over its declared grid), one-factor ablations, and the final table on
+the test split with paired seeds. The protocol names its score, run options,
+teacher and outputs (``bench.task``). Every run trains a student with
+``tools/train.py`` and writes one small record under ``<protocol's
+folder>/records/``; a rerun skips runs whose current record exists and
+reruns stale ones, so the protocol can be finished in several sittings, on
+several machines (commit the records). The teacher (and the MGKD analyser)
+weights are committed with their hashes, so every machine distils from the
+same ones.
 
     python tools/benchmark.py                  # everything missing, report
     python tools/benchmark.py --max-runs 10    # one sitting of 10 runs
@@ -17,11 +21,14 @@ their hashes, so every machine distils from the same ones.
     python tools/benchmark.py --list           # planned / done / waiting
     python tools/benchmark.py --report         # rebuild docs from records
     python tools/benchmark.py --quick          # smoke test (tiny, own dirs)
+    python tools/benchmark.py --protocol \\
+        benchmarks/fashion_mnist_det/protocol.py   # the detection one
 
-The report (``docs/benchmark.{md,json,png}``) and the generated blocks of
-README.md, the config READMEs and metafiles are built from current records
-only. One run takes about 2.5 minutes on 2 idle CPU cores. With ``--jobs``
-above 1 the runs share the machine, so their s/iter in the records is
+The report (``docs/<name>.{md,json,png}``, ``docs/benchmark.*`` for
+classification) and the generated blocks of README.md, the config READMEs
+and metafiles are built from current records only. One classification run
+takes about 2.5 minutes on 2 idle CPU cores. With ``--jobs`` above 1 the
+runs share the machine, so their s/iter in the records is
 context only; the cost stage measures step times interleaved, alone.
 """
 import argparse
@@ -34,7 +41,7 @@ import subprocess
 import sys
 from concurrent.futures import (FIRST_COMPLETED, Future, ThreadPoolExecutor,
                                 wait)
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import mmrazor_unified  # noqa: F401  (compat layer + registration first)
 from mmrazor_unified.utils.export import export_weights
@@ -47,34 +54,20 @@ from bench.report import (Report, cost_choice_lines,  # noqa: E402
                           output_paths, plot, replace_block, results_block,
                           verdict_lines, write_json)
 from bench.run import (Context, all_options, execute,  # noqa: E402
-                       present_keys, weight_options)
+                       format_value, max_epochs, present_keys,
+                       weight_options)
+from bench.task import Metric  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 BENCH_DIR = 'benchmarks/fashion_mnist'
 PROTOCOL = osp.join(BENCH_DIR, 'protocol.py')
-TEACHER_CONFIG = 'configs/fashion_mnist/resnet18-w16_1xb128_fashion-mnist.py'
-TEACHER_WEIGHTS = osp.join(BENCH_DIR, 'teacher_resnet18-w16.pth')
-TEACHER_KEY = 'model.teacher_ckpt'
+# MGKD's stage 2, for the configs that load it (classification)
 ANALYSER_CONFIG = ('configs/mgkd/'
                    'mgkd_analyser_resnet18-w16_1xb128_fashion-mnist.py')
 ANALYSER_WEIGHTS = osp.join(BENCH_DIR, 'mgkd_analyser_resnet18-w16.pth')
-# model-only step costs of the rows and cost knobs (step_cost.py)
-STEP_COST = osp.join(ROOT, 'docs', 'step_cost.json')
 ANALYSER_KEY = 'model.distiller.connectors.mgkd_analyser.checkpoint'
-QUICK_ROWS = ['student alone', 'KD', 'UniKD + KD', 'MGKD + KD']
 # order in which `--stage all` trains: the final table before the ablations
 RUN_ORDER = ('tune', 'final', 'ablation')
-# README blocks: file -> the rows it shows (all where absent), the
-# ablation it carries and whether it shows the MGKD analyser
-README_BLOCKS = {
-    'README.md': {},
-    'configs/unikd/README.md': dict(
-        rows=['KD', 'DKD', 'UniKD + KD', 'UniKD + DKD'], ablation='UniKD'),
-    'configs/mgkd/README.md': dict(
-        rows=['KD', 'MGKD + KD', 'UniKD + KD', 'MGKD + UniKD'],
-        ablation='MGKD',
-        analyser=True),
-}
 
 
 def parse_args() -> argparse.Namespace:
@@ -111,23 +104,30 @@ def parse_args() -> argparse.Namespace:
         'training view (model.cache_teacher_outputs)')
     parser.add_argument('--cost-rounds', type=int, default=60)
     parser.add_argument('--protocol', default=PROTOCOL)
-    parser.add_argument('--work-dir', default=None,
-                        help='default: work_dirs/benchmark[_quick]')
+    parser.add_argument(
+        '--work-dir',
+        default=None,
+        help='default: work_dirs/<report name>[_quick] (work_dirs/benchmark '
+        'for classification)')
     parser.add_argument('--records', default=None,
-                        help=f'default: {BENCH_DIR}/records '
+                        help="default: <protocol's folder>/records "
                         '(quick: <work-dir>/records)')
     parser.add_argument('--out-dir', default=None,
                         help='default: docs (quick: the work dir)')
-    args = parser.parse_args()
-    args.work_dir = args.work_dir or ('work_dirs/benchmark_quick'
-                                      if args.quick else 'work_dirs/benchmark')
+    return parser.parse_args()
+
+
+def set_defaults(args: argparse.Namespace, protocol: Protocol) -> None:
+    """Fill in the protocol's default directories and ``--quick`` rows."""
+    name = protocol.output.name
+    args.work_dir = args.work_dir or (f'work_dirs/{name}_quick'
+                                      if args.quick else f'work_dirs/{name}')
     args.records = args.records or (osp.join(args.work_dir, 'records')
-                                    if args.quick else
-                                    osp.join(BENCH_DIR, 'records'))
+                                    if args.quick else osp.join(
+                                        osp.dirname(protocol.path), 'records'))
     args.out_dir = args.out_dir or (args.work_dir if args.quick else 'docs')
-    if args.quick and args.rows is None:
-        args.rows = QUICK_ROWS
-    return args
+    if args.quick and args.rows is None and protocol.output.quick_rows:
+        args.rows = list(protocol.output.quick_rows)
 
 
 def tool(name: str, *args: str, device: str = 'cpu') -> None:
@@ -140,58 +140,63 @@ def tool(name: str, *args: str, device: str = 'cpu') -> None:
     subprocess.run(cmd, cwd=ROOT, check=True, env=env)
 
 
-def test_top1(config: str, ckpt: str, work_dir: str, *options: str) -> float:
+def cfg_options(options: Dict[str, Any]) -> List[str]:
+    """``--cfg-options k=v ...`` of ``options`` ([] where empty)."""
+    return ['--cfg-options', *(f'{k}={format_value(v)}'
+                               for k, v in options.items())] if options else []
+
+
+def test_scores(config: str, ckpt: str, work_dir: str, metric: Metric,
+                options: Dict[str, Any]) -> Dict[str, float]:
+    """The metric's record fields of ``ckpt`` by ``tools/test.py``."""
     out = osp.join(work_dir, 'test_metrics.json')
     tool('test.py', config, ckpt, '--work-dir', work_dir, '--out', out,
-         *(['--cfg-options', *options] if options else []))
+         *cfg_options(options))
     with open(out) as f:
-        return json.load(f)['accuracy/top1']
+        return metric.read(json.load(f))
 
 
-def prepare_teacher(args: argparse.Namespace, records: str) -> dict:
-    """The committed teacher (trained here if absent); its record.
+def prepare_teacher(args: argparse.Namespace, protocol: Protocol) -> dict:
+    """The protocol's committed teacher (trained here if absent); its
+    record (its weights' hash and test scores).
 
     With ``--list`` or ``--report`` nothing is trained: the teacher must
     exist.
     """
-    quick_data = ['train_dataloader.dataset.indices=320',
-                  'test_dataloader.dataset.indices=256']
+    spec = protocol.teacher
     weights = (osp.join(args.work_dir, 'teacher.pth')
-               if args.quick else TEACHER_WEIGHTS)
-    record_path = osp.join(records, 'teacher.json')
+               if args.quick else spec.weights)
+    record_path = osp.join(args.records, 'teacher.json')
     if osp.isfile(weights) and osp.isfile(record_path):
         with open(record_path) as f:
             record = json.load(f)
         if record['hash'] == file_hash(weights):
             return record
     if args.list or args.report:
-        sys.exit(f'No teacher at {weights} with a matching {record_path}: '
-                 'run the benchmark without --list/--report to train it.')
+        sys.exit(f'No teacher of {protocol.path} ({spec.config}) at '
+                 f'{weights} with a matching {record_path}: run the '
+                 'benchmark without --list/--report to train it.')
     work_dir = osp.join(args.work_dir, 'teacher')
-    epochs = 1 if args.quick else 3
+    train = spec.options('train', args.quick)
     if not osp.isfile(weights):
-        tool('train.py', TEACHER_CONFIG, '--work-dir', work_dir,
-             '--cfg-options', f'train_cfg.max_epochs={epochs}',
-             f'param_scheduler.end={epochs}',
-             f'train_cfg.val_interval={epochs}',
-             *(quick_data if args.quick else []), device=args.device)
+        tool('train.py', spec.config, '--work-dir', work_dir,
+             *cfg_options(train), device=args.device)
+        epochs = max_epochs(osp.join(ROOT, spec.config), train)
         export_weights(osp.join(work_dir, f'epoch_{epochs}.pth'), weights)
     record = dict(
         path=weights,
         hash=file_hash(weights),
-        top1=test_top1(TEACHER_CONFIG, weights, work_dir,
-                       *(quick_data[1:] if args.quick else [])),
-        description=f'ResNet_CIFAR-18 width 16, `{TEACHER_CONFIG}` '
-        f'({epochs} epochs on {"320" if args.quick else "the 60k"} '
-        'training images)')
-    os.makedirs(records, exist_ok=True)
+        **test_scores(spec.config, weights, work_dir, protocol.metric,
+                      spec.options('test', args.quick)),
+        description=spec.describe(args.quick))
+    os.makedirs(args.records, exist_ok=True)
     with open(record_path, 'w') as f:
         json.dump(record, f, indent=1)
     return record
 
 
 def prepare_analyser(args: argparse.Namespace, teacher: dict,
-                     records: str) -> Optional[str]:
+                     teacher_key: str, records: str) -> Optional[str]:
     """The committed MGKD stage-2 analyser (trained here if absent).
 
     Trained by ``tools/analysis_tools/mgkd_analyser.py`` (held-out
@@ -216,7 +221,7 @@ def prepare_analyser(args: argparse.Namespace, teacher: dict,
         'test_dataloader.dataset.indices=256', 'train_cfg.max_epochs=1'
     ]
     tool('analysis_tools/mgkd_analyser.py', ANALYSER_CONFIG, '--work-dir',
-         work_dir, '--cfg-options', f'{TEACHER_KEY}={teacher["path"]}',
+         work_dir, '--cfg-options', f'{teacher_key}={teacher["path"]}',
          *(quick if args.quick else []), device=args.device)
     with open(osp.join(work_dir, 'branch_accuracy.json')) as f:
         report = json.load(f)
@@ -267,11 +272,12 @@ class Benchmark:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         protocol = Protocol.load(args.protocol)
+        set_defaults(args, protocol)
         if args.quick:
             protocol = protocol.quick()
         self.protocol = restrict(protocol, with_hosts(protocol, args.rows))
-        self.teacher = prepare_teacher(args, args.records)
-        weights = {TEACHER_KEY: self.teacher['path']}
+        self.teacher = prepare_teacher(args, protocol)
+        weights = {protocol.teacher.key: self.teacher['path']}
         self.context = Context(
             root=ROOT,
             work_dir=args.work_dir,
@@ -295,7 +301,8 @@ class Benchmark:
         if ANALYSER_KEY not in self.context.weights and present_keys(
                 osp.join(ROOT, run.config), (ANALYSER_KEY, )):
             self.context.weights[ANALYSER_KEY] = prepare_analyser(
-                self.args, self.teacher, self.args.records)
+                self.args, self.teacher, self.protocol.teacher.key,
+                self.args.records)
         return weight_options(self.context, run.config)
 
     def fingerprint(self, run: Run) -> dict:
@@ -387,7 +394,9 @@ class Benchmark:
     def measure_cost(self) -> None:
         rounds = 4 if self.args.quick else self.args.cost_rounds
         methods = self.cost_methods()
-        result = cost_module.measure(methods, ROOT, rounds, warmup=2)
+        output = self.protocol.output
+        result = cost_module.measure(methods, ROOT, rounds, warmup=2,
+                                     reference=output.cost_reference)
         hashes = self.cost_hashes(methods)
         import torch
         record = dict(
@@ -395,7 +404,7 @@ class Benchmark:
                                 'cost', '--cost-rounds', str(rounds)]),
             rounds=rounds,
             threads=torch.get_num_threads(),
-            batch_size=128,
+            batch_size=output.cost_batch_size,
             methods={
                 name: dict(
                     m, tuned=methods[name]['tuned'], config_hash=hashes[name])
@@ -426,50 +435,65 @@ class Benchmark:
         return record
 
     def step_cost(self) -> Optional[dict]:
-        """docs/step_cost.json (tools/analysis_tools/step_cost.py), for the
-        full protocol's cost rules; None in quick mode or if not measured."""
-        if self.args.quick or not osp.isfile(STEP_COST):
+        """The protocol's ``report.step_cost`` (docs/step_cost.json of
+        tools/analysis_tools/step_cost.py for classification), for the full
+        protocol's cost rules; None in quick mode, if it names none or if
+        not measured."""
+        path = self.protocol.output.step_cost
+        if self.args.quick or not path or not osp.isfile(osp.join(ROOT,
+                                                                  path)):
             return None
-        with open(STEP_COST) as f:
+        with open(osp.join(ROOT, path)) as f:
             return json.load(f)
 
     def report(self, command: str) -> str:
         report = Report(self.planner, self.cost(), self.extras(),
                         self.args.records, self.args.quick, self.step_cost())
-        paths = output_paths(self.args.out_dir)
+        output = self.protocol.output
+        paths = output_paths(self.args.out_dir, output.name)
         os.makedirs(self.args.out_dir, exist_ok=True)
         text = report.markdown(command)
         with open(paths['md'], 'w') as f:
             f.write(text)
         data = report.as_dict()
         write_json(data, paths['json'])
-        plot(data['differences'], paths['png'])
+        plot(data['differences'], paths['png'], self.protocol.metric)
         if not self.args.quick:
             final = report.final()
-            analyser = self.extras().get('analyser')
-            for path, block in README_BLOCKS.items():
-                rows = block.get('rows') or list(self.protocol.rows)
-                body = results_block(
-                    final, data['differences'], rows,
-                    osp.relpath('docs/benchmark.md',
-                                osp.dirname(path) or '.'),
-                    verdict_lines(data['differences'], self.protocol.rows,
-                                  rows))
-                name = block.get('ablation')
-                if name in data['ablations']:
-                    body += '\n' + '\n'.join(
-                        report.ablation_lines(
-                            {name: data['ablations'][name]}, heading='###'))
-                if name in data['cost_choices']:
-                    body += '\n' + '\n'.join(
-                        cost_choice_lines(name, data['cost_choices'][name],
-                                          heading='###'))
-                if block.get('analyser') and analyser:
-                    body += '\n' + '\n'.join(
-                        Report.analyser_lines(analyser)[2:])
-                replace_block(osp.join(ROOT, path), body)
+            for path, block in output.readme_blocks.items():
+                replace_block(
+                    osp.join(ROOT, path),
+                    self.readme_block(report, final, data, path, block),
+                    output.markers)
             update_metafiles(ROOT, self.protocol, final)
         return text
+
+    def readme_block(self, report: Report, final: Dict[str, dict],
+                     data: dict, path: str, block: dict) -> str:
+        """The generated block of the README at ``path``: the final table
+        of its rows, their verdicts, its ablation (with its cost rule) and,
+        where asked for, the MGKD analyser."""
+        output, metric = self.protocol.output, self.protocol.metric
+        rows = block.get('rows') or list(self.protocol.rows)
+        doc = f'docs/{output.name}.md'
+        body = results_block(
+            final, data['differences'], rows, metric, doc,
+            osp.relpath(doc, osp.dirname(path) or '.'),
+            verdict_lines(data['differences'], self.protocol.rows, rows,
+                          output.baselines))
+        name = block.get('ablation')
+        if name in data['ablations']:
+            body += '\n' + '\n'.join(
+                report.ablation_lines({name: data['ablations'][name]},
+                                      heading='###'))
+        if name in data['cost_choices']:
+            body += '\n' + '\n'.join(
+                cost_choice_lines(name, data['cost_choices'][name], metric,
+                                  heading='###'))
+        analyser = self.extras().get('analyser')
+        if block.get('analyser') and analyser:
+            body += '\n' + '\n'.join(Report.analyser_lines(analyser)[2:])
+        return body
 
 
 def main() -> None:

@@ -29,6 +29,37 @@ train_subset = 10000
 heldout = (50000, 60000)
 seeds = dict(tune=[0, 1], ablation=[0, 1, 2], final=[0, 1, 2, 3, 4])
 
+
+def teacher_schedule(epochs: int) -> dict:
+    """The teacher's training options for ``epochs`` epochs (validated once,
+    at the end)."""
+    return {
+        'train_cfg.max_epochs': epochs,
+        'param_scheduler.end': epochs,
+        'train_cfg.val_interval': epochs,
+    }
+
+
+# The committed teacher every distiller row loads (`model.teacher_ckpt`):
+# trained once by the tool where missing (--quick: its own, on 320 images),
+# tested on the test set; its record is records/teacher.json.
+TEACHER_CONFIG = 'configs/fashion_mnist/resnet18-w16_1xb128_fashion-mnist.py'
+QUICK_TEST = {'test_dataloader.dataset.indices': 256}
+teacher = dict(
+    config=TEACHER_CONFIG,
+    weights='benchmarks/fashion_mnist/teacher_resnet18-w16.pth',
+    key='model.teacher_ckpt',
+    train_options=teacher_schedule(3),
+    quick_train_options={
+        **teacher_schedule(1), 'train_dataloader.dataset.indices': 320,
+        **QUICK_TEST
+    },
+    quick_test_options=QUICK_TEST,
+    description=f'ResNet_CIFAR-18 width 16, `{TEACHER_CONFIG}` (3 epochs on '
+    'the 60k training images)',
+    quick_description=f'ResNet_CIFAR-18 width 16, `{TEACHER_CONFIG}` (1 '
+    'epochs on 320 training images)')
+
 rows = [
     dict(
         name='student alone',

@@ -74,9 +74,7 @@ teacher = dict(
         'train_cfg.max_epochs': 1,
         'train_dataloader.dataset.indices': 32,
     },
-    test_options={
-        'test_dataloader.dataset.indices': 16
-    },
+    quick_test_options={'test_dataloader.dataset.indices': 16},
     description=f'Faster R-CNN R-34 width 16, 32-channel FPN, `{TEACHER}` '
     '(12 epochs on the 8000 training canvases, from scratch)')
 
@@ -150,6 +148,10 @@ ablations = {
 
 report = dict(
     name='benchmark_det',
+    # every row is compared with these (each with the student alone), and
+    # an add-on row with its host: UniKD-Det against the student alone,
+    # CWD, PKD and DKD (RoI)
+    baselines=['student alone', 'CWD', 'PKD', 'DKD (RoI)'],
     block='benchmark-det',
     readme_blocks={
         'README.md': {},

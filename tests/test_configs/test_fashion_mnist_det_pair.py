@@ -19,7 +19,8 @@ CONFIGS = osp.join(ROOT, 'configs')
 MMRAZOR = osp.join(osp.dirname(mmrazor.__file__), '.mim', 'configs',
                    'distill', 'mmdet')
 PAIR = 'faster-rcnn_r34-w16_faster-rcnn_r18-w8_1xb8-3e_fashion-mnist-det.py'
-STUDENT = 'fashion_mnist_det/faster-rcnn_r18-w8_fpn_1xb8-3e_fashion-mnist-det.py'
+STUDENT = ('fashion_mnist_det/'
+           'faster-rcnn_r18-w8_fpn_1xb8-3e_fashion-mnist-det.py')
 TEACHER = ('fashion_mnist_det/'
            'faster-rcnn_r34-w16_fpn_1xb8-12e_fashion-mnist-det.py')
 # ours -> MMRazor's config it inherits the distiller from

@@ -7,7 +7,8 @@ one row; a setting is judged over all of them together (both UniKD rows).
 import statistics
 from typing import Dict, List, Optional, Sequence
 
-from .stats import Reference, is_collapsed, paired_difference, top1_or_chance
+from .stats import Reference, is_collapsed, paired_difference
+from .task import Metric
 
 
 def _over_rows(records: Sequence[dict]) -> List[dict]:
@@ -16,22 +17,24 @@ def _over_rows(records: Sequence[dict]) -> List[dict]:
 
 
 def setting_summary(records: Sequence[dict], reference: Reference,
-                    runs: int) -> dict:
+                    runs: int, metric: Metric) -> dict:
     """One setting over every row of the study.
 
     Args:
         records (Sequence[dict]): Its finished runs, all rows.
-        reference (dict): The student alone's top-1 by (split, seed).
+        reference (dict): The student alone's score by (split, seed).
         runs (int): Runs the protocol plans for it.
+        metric (Metric): The protocol's score.
 
     Returns:
         dict: ``runs``, ``complete``, ``collapsed`` (None while a seed has
-        no reference), ``diverged``, ``mean``, ``worst`` (lowest top-1, with
-        its row and seed) and, per row, its collapsed seeds.
+        no reference), ``diverged``, ``mean``, ``worst`` (lowest score under
+        the metric's field, with its row and seed) and, per row, its
+        collapsed seeds.
     """
-    flags = [is_collapsed(r, reference) for r in records]
-    values = [top1_or_chance(r) for r in records]
-    worst = min(records, key=top1_or_chance) if records else None
+    flags = [is_collapsed(r, reference, metric) for r in records]
+    values = [metric.score(r) for r in records]
+    worst = min(records, key=metric.score) if records else None
     return dict(
         runs=len(records),
         complete=len(records) == runs,
@@ -40,14 +43,16 @@ def setting_summary(records: Sequence[dict], reference: Reference,
         collapsed_seeds=sorted(
             (r['row'], r['seed']) for r, f in zip(records, flags) if f),
         mean=statistics.mean(values) if values else None,
-        worst=None if worst is None else dict(
-            row=worst['row'], seed=worst['seed'],
-            top1=top1_or_chance(worst)))
+        worst=None if worst is None else {
+            'row': worst['row'],
+            'seed': worst['seed'],
+            metric.field: metric.score(worst)
+        })
 
 
 def collapse_choice(settings: Dict[str, List[dict]], runs: Dict[str, int],
                     departures: Sequence[str], reference: Reference,
-                    gflop: Dict[str, float]) -> dict:
+                    gflop: Dict[str, float], metric: Metric) -> dict:
     """The default the collapse rule picks.
 
     Args:
@@ -56,9 +61,10 @@ def collapse_choice(settings: Dict[str, List[dict]], runs: Dict[str, int],
         runs (dict): Setting -> runs the protocol plans for it.
         departures (Sequence[str]): Settings that depart from the authors'
             code.
-        reference (dict): The student alone's top-1 by (split, seed).
+        reference (dict): The student alone's score by (split, seed).
         gflop (dict): Setting -> step GFLOPs (settings without a measured
             cost cost as much as ``'default'``).
+        metric (Metric): The protocol's score.
 
     Returns:
         dict: ``settings`` (:func:`setting_summary` plus ``qualifies``,
@@ -69,7 +75,7 @@ def collapse_choice(settings: Dict[str, List[dict]], runs: Dict[str, int],
     """
     rows = {}
     for name, records in settings.items():
-        summary = setting_summary(records, reference, runs[name])
+        summary = setting_summary(records, reference, runs[name], metric)
         summary['qualifies'] = (summary['complete']
                                 and summary['collapsed'] == 0
                                 and summary['diverged'] == 0)
@@ -91,7 +97,8 @@ def collapse_choice(settings: Dict[str, List[dict]], runs: Dict[str, int],
                      key=cost)
     for name in authors:
         behind = any(
-            paired_difference(paired[name], paired[other])['verdict'] ==
+            paired_difference(paired[name], paired[other],
+                              metric)['verdict'] ==
             'behind' for other in authors if other != name)
         if not behind:
             out['pick'] = name
@@ -101,7 +108,7 @@ def collapse_choice(settings: Dict[str, List[dict]], runs: Dict[str, int],
     for name, summary in rows.items():
         summary['vs_pick'] = (None if out['pick'] in (None, name) else
                               paired_difference(paired[name],
-                                                paired[out['pick']]))
+                                                paired[out['pick']], metric))
     # (c) a departure only where nothing else qualifies, or if it is ahead
     if out['pick'] is None:
         if departing:
@@ -127,7 +134,8 @@ def collapse_choice(settings: Dict[str, List[dict]], runs: Dict[str, int],
     return out
 
 
-def fmt_worst(worst: Optional[dict]) -> str:
+def fmt_worst(worst: Optional[dict], metric: Metric) -> str:
     if worst is None:
         return '-'
-    return f'{worst["top1"]:.2f} ({worst["row"]}, seed {worst["seed"]})'
+    return (f'{worst[metric.field]:.2f} ({worst["row"]}, seed '
+            f'{worst["seed"]})')

@@ -5,8 +5,10 @@ methods differ on a shared machine. Here every method gets its model,
 optimizer wrapper and training dataloader built from its config (as
 ``tools/train.py`` builds them), and the methods take turns: in each round
 every method runs one ``train_step`` on the next batch of its own
-dataloader. Each method's step time is divided by KD's from the same round;
-the report gives the median ratio and its interquartile range.
+dataloader. Each method's step time is divided by the reference row's from
+the same round (the protocol's ``report.cost_reference``, KD for
+classification); the report gives the median ratio and its interquartile
+range.
 """
 import os.path as osp
 import statistics
@@ -19,8 +21,6 @@ from mmengine.optim import build_optim_wrapper
 from mmengine.runner import Runner
 
 from mmrazor.registry import MODELS
-
-REFERENCE = 'KD'
 
 
 class Stepper:
@@ -56,22 +56,23 @@ def quartiles(values: List[float]) -> List[float]:
     return [q1, median, q3]
 
 
-def measure(methods: Dict[str, dict], root: str, rounds: int,
-            warmup: int) -> Dict[str, dict]:
-    """Median ms/step and step-time ratio vs KD of each method.
+def measure(methods: Dict[str, dict], root: str, rounds: int, warmup: int,
+            reference: str) -> Dict[str, dict]:
+    """Median ms/step and step-time ratio vs ``reference`` of each method.
 
     Args:
         methods (dict): Name -> dict(config=..., options={...}); must hold
-            ``'KD'``.
+            ``reference``.
         root (str): Repository root (configs and data paths are relative).
         rounds (int): Timed rounds.
         warmup (int): Untimed rounds first.
+        reference (str): The method every step time is divided by.
 
     Returns:
         dict: Name -> ``ms``, ``ratio``, ``ratio_q1``, ``ratio_q3``.
     """
-    if REFERENCE not in methods:
-        raise ValueError(f'the cost needs the {REFERENCE!r} row as reference, '
+    if reference not in methods:
+        raise ValueError(f'the cost needs the {reference!r} row as reference, '
                          f'got {list(methods)}')
     torch.manual_seed(0)
     steppers = {
@@ -86,7 +87,7 @@ def measure(methods: Dict[str, dict], root: str, rounds: int,
                 times[name].append(seconds)
     out = {}
     for name, values in times.items():
-        ratios = [v / k for v, k in zip(values, times[REFERENCE])]
+        ratios = [v / k for v, k in zip(values, times[reference])]
         q1, median, q3 = quartiles(ratios)
         out[name] = dict(
             ms=1000 * statistics.median(values),

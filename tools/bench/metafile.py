@@ -6,20 +6,22 @@ from typing import Dict
 import yaml
 
 from .plan import Protocol
+from .task import Metafile
 
 
-def results_entry(final_row: dict) -> list:
-    """OpenMMLab's ``Results`` list for one finished final-table row."""
-    top1 = final_row['summary']['top1']
+def results_entry(final_row: dict, spec: Metafile) -> list:
+    """OpenMMLab's ``Results`` list for one finished final-table row: each
+    metric of ``spec`` (mean and std over the seeds), then the seeds."""
+    summary = final_row['summary']
+    metrics = {}
+    for name, field_name in spec.metrics.items():
+        metrics[name] = round(summary[field_name]['mean'], 2)
+        metrics[f'{name} std'] = round(summary[field_name]['std'], 2)
     return [
         dict(
-            Task='Image Classification',
-            Dataset='Fashion-MNIST',
-            Metrics={
-                'Top 1 Accuracy': round(top1['mean'], 2),
-                'Top 1 Accuracy std': round(top1['std'], 2),
-                'Seeds': final_row['summary']['seeds'],
-            })
+            Task=spec.task,
+            Dataset=spec.dataset,
+            Metrics=dict(metrics, Seeds=summary['seeds']))
     ]
 
 
@@ -27,14 +29,20 @@ def update_metafiles(root: str, protocol: Protocol,
                      final: Dict[str, dict]) -> None:
     """Set ``Results`` of the metafile models of final-table rows.
 
-    A row's ``Results`` holds its test top-1 once all its final seeds have
-    finished, ``null`` before; models of other configs are left alone.
+    A row's ``Results`` holds its test scores once all its final seeds have
+    finished, ``null`` before; models of other configs (another protocol's
+    rows among them) are left alone. Nothing changes where the protocol's
+    report declares no metafile.
 
     Args:
         root (str): Repository root.
-        protocol (Protocol): Rows and their configs.
+        protocol (Protocol): Rows and their configs; its report's
+            :class:`bench.task.Metafile`.
         final (dict): :meth:`bench.report.Report.final`.
     """
+    spec = protocol.output.results
+    if spec is None:
+        return
     rows = {row['config']: name for name, row in protocol.rows.items()}
     for path in sorted(glob.glob(osp.join(root, 'configs', '*',
                                           'metafile.yml'))):
@@ -45,7 +53,7 @@ def update_metafiles(root: str, protocol: Protocol,
             name = rows.get(model['Config'])
             if name is None:
                 continue
-            new = (results_entry(final[name]) if name in final
+            new = (results_entry(final[name], spec) if name in final
                    and final[name]['complete'] else None)
             if model.get('Results') != new:
                 model['Results'] = new

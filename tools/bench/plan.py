@@ -1,16 +1,22 @@
 """The benchmark's run list, derived from the declared protocol file.
 
-A protocol file (``benchmarks/fashion_mnist/protocol.py``) declares the rows
-of the final table, each row's tuning grid, the ablations and the seeds of
-every stage. :func:`plan_runs` turns it into runs, given the records that
-exist: a row's *tuned* setting is only known once all its tuning runs (and
-its host's) have finished, so later stages are planned as the earlier ones
-land, across as many sittings as it takes.
+A protocol file (``benchmarks/<name>/protocol.py``) declares the rows of the
+final table, each row's tuning grid, the ablations and the seeds of every
+stage, and what it benchmarks (:mod:`.task`: the score, the run options, the
+teacher, the outputs). :class:`Planner` turns it into runs, given the
+records that exist: a row's *tuned* setting is only known once all its
+tuning runs (and its host's) have finished, so later stages are planned as
+the earlier ones land, across as many sittings as it takes.
 """
+import dataclasses
 import runpy
 import statistics
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from .task import (CLASSIFICATION, CLASSIFICATION_OUTPUT, Metric, Output,
+                   SplitOptions, Teacher, build, classification_options,
+                   classification_setup, options_setup)
 
 STAGES = ('tune', 'ablation', 'final')
 # an ablation variant: its name, --cfg-options, another config, and `row`:
@@ -22,8 +28,8 @@ ABLATION_KEYS = {'row', 'variants', 'seeds', 'cost_rule', 'collapse_rule'}
 # keys of a machine fingerprint (bench.machine) a protocol may pin
 MACHINE_KEYS = {'device', 'torch', 'threads', 'cpu_capability', 'cpu', 'isa',
                 'gpu'}
-# a diverged run counts at chance accuracy (10 classes)
-CHANCE_TOP1 = 10.0
+# a protocol without `options` declares these (classification)
+CLASSIFICATION_KEYS = ('student_epochs', 'train_subset', 'heldout')
 
 Options = Tuple[Tuple[str, Any], ...]
 
@@ -65,35 +71,73 @@ def as_options(options: Dict[str, Any]) -> Options:
     return tuple(sorted(options.items()))
 
 
+def split_options(
+        ns: Dict[str, Any]) -> Tuple[SplitOptions, Optional[List[str]]]:
+    """A protocol file's run options: its ``options``, else those its
+    classification keys imply, with the report's lines on them (None:
+    :func:`bench.task.options_setup`'s)."""
+    if 'options' in ns:
+        return build(SplitOptions, 'options', ns['options']), None
+    missing = [k for k in CLASSIFICATION_KEYS if k not in ns]
+    if missing:
+        raise ValueError(
+            f'the protocol declares no options and lacks {missing}: expected '
+            'options = dict(all=..., heldout=..., test=...) or '
+            f'{list(CLASSIFICATION_KEYS)}')
+    values = (int(ns['student_epochs']), int(ns['train_subset']),
+              tuple(ns['heldout']))
+    return classification_options(*values), classification_setup(*values)
+
+
 @dataclass
 class Protocol:
-    """The declared protocol: rows, grids, ablations, seeds and data."""
+    """The declared protocol: rows, grids, ablations, seeds, and what it
+    benchmarks (:mod:`.task`)."""
     path: str
     rows: Dict[str, dict]
     tuning: Dict[str, List[dict]]
     ablations: Dict[str, dict]
     seeds: Dict[str, List[int]]
-    student_epochs: int
-    train_subset: int
-    heldout: Tuple[int, int]
+    options: SplitOptions = field(default_factory=SplitOptions)
+    metric: Metric = CLASSIFICATION
+    teacher: Optional[Teacher] = None
+    output: Output = field(default_factory=lambda: build(
+        Output, 'report', CLASSIFICATION_OUTPUT))
     # the machine fingerprint every final record must carry (the keys given;
     # bench.machine), or None: final records from any machine
     final_machine: Optional[Dict[str, Any]] = None
 
+    def setup(self) -> List[str]:
+        """The report's lines on the students and splits: the report's or
+        the classification keys' (:func:`split_options`), else
+        :func:`bench.task.options_setup`'s."""
+        return list(self.output.setup or options_setup(self.options))
+
     @classmethod
     def load(cls, path: str) -> 'Protocol':
-        """Read a protocol file and check its structure."""
+        """Read a protocol file and check its structure.
+
+        Raises:
+            ValueError: Naming the protocol's entry that is wrong, with what
+                was expected.
+        """
         ns = runpy.run_path(path)
         rows = {row['name']: dict(row) for row in ns['rows']}
+        options, setup = split_options(ns)
+        output = build(Output, 'report', ns.get('report',
+                                                CLASSIFICATION_OUTPUT))
         protocol = cls(
             path=path,
             rows=rows,
             tuning=dict(ns.get('tuning', {})),
             ablations=dict(ns.get('ablations', {})),
             seeds=dict(ns['seeds']),
-            student_epochs=int(ns['student_epochs']),
-            train_subset=int(ns['train_subset']),
-            heldout=tuple(ns['heldout']),
+            options=options,
+            metric=(build(Metric, 'metric', ns['metric'])
+                    if 'metric' in ns else CLASSIFICATION),
+            teacher=build(Teacher, 'teacher', ns.get('teacher')),
+            output=(dataclasses.replace(output, setup=setup)
+                    if output.setup is None and setup else output),
             final_machine=ns.get('final_machine'))
         protocol.check()
         return protocol
@@ -164,6 +208,9 @@ class Protocol:
         for stage in STAGES:
             if not self.seeds.get(stage):
                 raise ValueError(f'seeds[{stage!r}] must list seeds')
+        self.metric.check('metric')
+        self.options.check('options')
+        self.output.check('report', list(self.rows), self.metric)
 
     def ablation_seeds(self, name: str) -> List[int]:
         """The seeds of ablation ``name`` (its own, else the stage's)."""
@@ -172,9 +219,8 @@ class Protocol:
 
     def quick(self) -> 'Protocol':
         """A smoke-test version: one seed, two grid points, one variant."""
-        return Protocol(
-            path=self.path,
-            rows=self.rows,
+        return dataclasses.replace(
+            self,
             tuning={k: v[:2]
                     for k, v in self.tuning.items()},
             ablations={
@@ -187,21 +233,16 @@ class Protocol:
                 for k, v in self.ablations.items()
             },
             seeds={k: v[:1]
-                   for k, v in self.seeds.items()},
-            student_epochs=self.student_epochs,
-            train_subset=self.train_subset,
-            heldout=self.heldout,
-            final_machine=self.final_machine)
+                   for k, v in self.seeds.items()})
 
 
 def point_label(index: int) -> str:
     return 'shipped' if index == 0 else f'point{index}'
 
 
-def held_out_score(results: Sequence[dict]) -> float:
-    """Mean held-out top-1 of finished runs, diverged ones at chance."""
-    return statistics.mean(
-        CHANCE_TOP1 if r.get('diverged') else r['top1'] for r in results)
+def held_out_score(results: Sequence[dict], metric: Metric) -> float:
+    """Mean held-out score of finished runs, diverged ones at chance."""
+    return statistics.mean(metric.score(r) for r in results)
 
 
 class Planner:
@@ -260,13 +301,13 @@ class Planner:
                     label=label,
                     options=point,
                     results=results,
-                    score=held_out_score(results)))
+                    score=held_out_score(results, self.protocol.metric)))
         return table
 
     def tuned_options(self, row: str) -> Optional[Dict[str, Any]]:
         """Host options + the best grid point of ``row``; None if unknown.
 
-        The best point has the highest mean held-out top-1; ties go to the
+        The best point has the highest mean held-out score; ties go to the
         earlier point (the shipped setting first).
         """
         base = self.host_options(row)

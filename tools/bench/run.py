@@ -17,17 +17,6 @@ import torch
 from .machine import fingerprint, isa_env
 from .plan import Protocol, Run
 from .records import load_config
-
-# MMEngine logs the mean iteration time of every LOG_INTERVAL iterations
-LOG_INTERVAL = 10
-# --quick: a few dozen iterations on small subsets (a smoke test)
-QUICK_OPTIONS = {
-    'train_dataloader.batch_size': 32,
-    'default_hooks.logger.interval': 2,
-}
-QUICK_TRAIN_IMAGES = 320
-QUICK_EVAL_IMAGES = 256
-QUICK_EPOCHS = 1
 # transforms that make a training view a function of (sample index, flip):
 # the condition for caching the frozen teacher's outputs per view
 VIEW_TRANSFORMS = {'RandomFlip', 'PackInputs'}
@@ -83,37 +72,22 @@ def has_key(cfg: dict, dotted: str) -> bool:
     return True
 
 
-def protocol_options(protocol: Protocol, run: Run,
-                     quick: bool) -> Dict[str, Any]:
-    """The options every run of the protocol shares, by split and seed."""
-    epochs = QUICK_EPOCHS if quick else protocol.student_epochs
-    options = {
-        'randomness.seed': run.seed,
-        'train_dataloader.dataset.indices':
-        QUICK_TRAIN_IMAGES if quick else protocol.train_subset,
-        'train_cfg.max_epochs': epochs,
-        'param_scheduler.end': epochs,
-        # validate once, at the end: only the final accuracy is reported
-        'train_cfg.val_interval': epochs,
-        'default_hooks.logger.interval': LOG_INTERVAL,
-    }
-    if run.split == 'heldout':
-        start = protocol.heldout[0]
-        stop = start + QUICK_EVAL_IMAGES if quick else protocol.heldout[1]
-        options.update({
-            'val_dataloader.dataset.test_mode': False,
-            'val_dataloader.dataset.index_range': (start, stop),
-        })
-    elif quick:
-        options['val_dataloader.dataset.indices'] = QUICK_EVAL_IMAGES
-    if quick:
-        options.update(QUICK_OPTIONS)
-    return options
-
-
 def all_options(protocol: Protocol, run: Run, quick: bool) -> Dict[str, Any]:
-    """Protocol options, then the run's own (its tuned values win)."""
-    return {**protocol_options(protocol, run, quick), **dict(run.options)}
+    """The protocol's options for the run's split and seed
+    (:meth:`bench.task.SplitOptions.resolve`), then the run's own (its tuned
+    values win)."""
+    return {
+        **protocol.options.resolve(run.split, run.seed, quick),
+        **dict(run.options)
+    }
+
+
+def max_epochs(config: str, options: Dict[str, Any]) -> int:
+    """The epochs a training of ``config`` with ``options`` runs (its last
+    checkpoint is ``epoch_<n>.pth``)."""
+    if 'train_cfg.max_epochs' in options:
+        return options['train_cfg.max_epochs']
+    return load_config(config).train_cfg.max_epochs
 
 
 @lru_cache(maxsize=None)
@@ -252,8 +226,9 @@ def execute(context: Context, protocol: Protocol, run: Run) -> dict:
     """Train ``run`` and return its measurements.
 
     A run stopped by a non-finite loss is a result (``diverged`` holds the
-    loss message, ``top1`` is None); any other failure raises.
+    loss message, the metric's fields are None); any other failure raises.
     """
+    metric = protocol.metric
     options = all_options(protocol, run, context.quick)
     work_dir = osp.join(context.work_dir, run.slug)
     cmd = train_command(context, run, options, work_dir)
@@ -282,18 +257,19 @@ def execute(context: Context, protocol: Protocol, run: Run) -> dict:
             curves = epoch_curves(latest_scalars(work_dir))
         except FileNotFoundError:
             curves = {}
-        return dict(measured, top1=None, diverged=reason, curves=curves)
+        return dict(
+            measured, **metric.none(), diverged=reason, curves=curves)
     scalars = latest_scalars(work_dir)
     train_log = [s for s in scalars if 'loss' in s]
-    val_log = [s for s in scalars if 'accuracy/top1' in s]
+    val_log = [s for s in scalars if metric.log_key in s]
     iter_times = [s['time'] for s in train_log[1:]] or [train_log[0]['time']]
     peak_mb = peak_memory_mb(context.device, train_log, usage.ru_maxrss)
-    max_epochs = options['train_cfg.max_epochs']
+    epochs = max_epochs(osp.join(context.root, run.config), options)
     return dict(
         measured,
-        top1=val_log[-1]['accuracy/top1'],
+        **metric.read(val_log[-1]),
         diverged=None,
         curves=epoch_curves(scalars),
         sec_per_iter=round(statistics.median(iter_times), 4),
         peak_memory_mb=round(peak_mb, 1),
-        **param_counts(osp.join(work_dir, f'epoch_{max_epochs}.pth')))
+        **param_counts(osp.join(work_dir, f'epoch_{epochs}.pth')))

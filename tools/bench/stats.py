@@ -1,37 +1,38 @@
-"""Statistics of the benchmark: per-row summaries and paired differences."""
+"""Statistics of the benchmark: per-row summaries and paired differences.
+
+Every function reads a record's score through the protocol's
+:class:`bench.task.Metric` (a diverged run counts at its chance).
+"""
 import statistics
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from scipy import stats as scipy_stats
 
-from .plan import CHANCE_TOP1
+from .task import Metric
 
-
-def top1_or_chance(record: dict) -> float:
-    """A run's top-1; a diverged run counts at chance accuracy."""
-    return CHANCE_TOP1 if record.get('diverged') else record['top1']
-
-
-# A finished run less than this many points above the student alone at the
-# same seed and split has collapsed: it ends where no distillation would.
+# A finished run less than this many points (of the protocol's score) above
+# the student alone at the same seed and split has collapsed: it ends where
+# no distillation would.
 COLLAPSE_MARGIN = 1.0
 # power at which the smallest detectable difference is given
 POWER = 0.80
 Reference = Dict[Tuple[str, int], float]
 
 
-def student_reference(records: Sequence[dict]) -> Reference:
-    """(split, seed) -> the student alone's top-1, from its records.
+def student_reference(records: Sequence[dict], metric: Metric) -> Reference:
+    """(split, seed) -> the student alone's score, from its records.
 
     Args:
         records (Sequence[dict]): Finished runs of the student alone (any
             stage); a diverged one gives no reference.
+        metric (Metric): The protocol's score.
     """
-    return {(r.get('split'), r['seed']): r['top1']
+    return {(r.get('split'), r['seed']): metric.score(r)
             for r in records if not r.get('diverged')}
 
 
-def is_collapsed(record: dict, reference: Reference) -> Optional[bool]:
+def is_collapsed(record: dict, reference: Reference,
+                 metric: Metric) -> Optional[bool]:
     """Whether a finished run collapsed (:data:`COLLAPSE_MARGIN`).
 
     Returns:
@@ -43,36 +44,46 @@ def is_collapsed(record: dict, reference: Reference) -> Optional[bool]:
     base = reference.get((record.get('split'), record['seed']))
     if base is None:
         return None
-    return record['top1'] < base + COLLAPSE_MARGIN
+    return metric.score(record) < base + COLLAPSE_MARGIN
+
+
+def mean_std(values: Sequence[float]) -> Dict[str, float]:
+    return dict(
+        mean=statistics.mean(values),
+        std=statistics.stdev(values) if len(values) > 1 else 0.0)
 
 
 def summarise(records: Sequence[dict],
+              metric: Metric,
               reference: Optional[Reference] = None) -> dict:
-    """Mean and std of top-1 over seeds (diverged at chance), and costs.
+    """Mean and std of every metric field over seeds (diverged at chance),
+    and costs.
 
-    Collapsed runs stay in the mean at their accuracy; they are counted.
+    Collapsed runs stay in the mean at their score; they are counted.
 
     Args:
         records (Sequence[dict]): The runs of one row, one per seed.
+        metric (Metric): The protocol's score (and extra fields).
         reference (dict, optional): :func:`student_reference`; without it
             (the student alone's own row) nothing counts as collapsed.
 
     Returns:
         dict: ``seeds``, ``diverged``, ``collapsed`` (``None`` where a seed
-        has no student-alone reference), ``top1`` (mean, std), and medians
-        of ``sec_per_iter`` and ``peak_memory_mb`` over the finished runs.
+        has no student-alone reference), per metric field (``top1``, ...)
+        its mean and std, and medians of ``sec_per_iter`` and
+        ``peak_memory_mb`` over the finished runs.
     """
-    values = [top1_or_chance(r) for r in records]
     finished = [r for r in records if not r.get('diverged')]
-    flags = [is_collapsed(r, reference or {}) for r in records]
+    flags = [is_collapsed(r, reference or {}, metric) for r in records]
     summary = dict(
         seeds=len(records),
         diverged=len(records) - len(finished),
         collapsed=0 if reference is None else
         None if None in flags else sum(flags),
-        top1=dict(
-            mean=statistics.mean(values),
-            std=statistics.stdev(values) if len(values) > 1 else 0.0))
+        **{
+            name: mean_std([metric.score(r, name) for r in records])
+            for name in metric.fields
+        })
     for key in ('sec_per_iter', 'peak_memory_mb', 'training_only_params',
                 'student_params'):
         if finished and key in finished[0]:
@@ -82,13 +93,15 @@ def summarise(records: Sequence[dict],
 
 def paired_difference(a: Sequence[dict],
                       b: Sequence[dict],
+                      metric: Metric,
                       confidence: float = 0.95) -> Optional[dict]:
-    """Paired per-seed difference ``a - b`` of top-1, with a t interval.
+    """Paired per-seed difference ``a - b`` of the score, with a t interval.
 
     Only seeds present in both are paired. Diverged runs count at chance.
 
     Args:
-        a, b (Sequence[dict]): Records with ``seed`` and ``top1``.
+        a, b (Sequence[dict]): Records with ``seed`` and the score.
+        metric (Metric): The protocol's score.
         confidence (float): Interval level. Defaults to 0.95.
 
     Returns:
@@ -96,9 +109,9 @@ def paired_difference(a: Sequence[dict],
         (``'ahead'`` when the interval lies above zero, ``'behind'`` when
         below, else ``'not separated'``); None with fewer than 2 pairs.
     """
-    by_seed = {r['seed']: top1_or_chance(r) for r in b}
+    by_seed = {r['seed']: metric.score(r) for r in b}
     diffs = [
-        top1_or_chance(r) - by_seed[r['seed']] for r in a
+        metric.score(r) - by_seed[r['seed']] for r in a
         if r['seed'] in by_seed
     ]
     if len(diffs) < 2:

@@ -7,6 +7,22 @@ from helpers import ROOT
 
 sys.path.insert(0, osp.join(ROOT, 'tools'))
 from bench.plan import Protocol, Run  # noqa: E402
+from bench.task import (CLASSIFICATION, Metric, Output,  # noqa: E402
+                        classification_options)
+
+# the classification score (top-1 in %, 10 % chance)
+TOP1 = CLASSIFICATION
+# the detection protocol's score: COCO box mAP in points, an extra AP50
+BOX_MAP = Metric(
+    log_key='coco/bbox_mAP',
+    field='box_mAP',
+    scale=100,
+    label='box mAP',
+    chance=0.0,
+    extra={'box_AP50': 'coco/bbox_mAP_50'},
+    extra_labels={'box_AP50': 'AP50'})
+# outputs of the test protocol: no README blocks, no metafiles
+OUTPUT = Output(name='bench_test', cost_reference='KD', cost_batch_size=8)
 
 
 def protocol(**overrides) -> Protocol:
@@ -28,9 +44,9 @@ def protocol(**overrides) -> Protocol:
             ])
         },
         seeds=dict(tune=[0, 1], ablation=[0, 1, 2], final=[0, 1, 2, 3, 4]),
-        student_epochs=8,
-        train_subset=100,
-        heldout=(50, 60))
+        options=classification_options(
+            student_epochs=8, train_subset=100, heldout=(50, 60)),
+        output=OUTPUT)
     fields.update(overrides)
     p = Protocol(**fields)
     p.check()
@@ -38,10 +54,12 @@ def protocol(**overrides) -> Protocol:
 
 
 class Records:
-    """A record lookup from {(row, variant, seed): top1 or 'nan'}."""
+    """A record lookup from {(row, variant, seed): score or 'nan'}; the
+    score (and any extra field, at half of it) under ``metric``'s fields."""
 
-    def __init__(self, values):
+    def __init__(self, values, metric: Metric = TOP1):
         self.values = values
+        self.metric = metric
 
     def __call__(self, run: Run):
         value = self.values.get((run.row, run.variant, run.seed))
@@ -49,5 +67,7 @@ class Records:
             return None
         common = dict(seed=run.seed, row=run.row, split=run.split)
         if value == 'nan':
-            return dict(common, top1=None, diverged='loss = nan')
-        return dict(common, top1=value, diverged=None)
+            return dict(common, **self.metric.none(), diverged='loss = nan')
+        extra = {name: value / 2 for name in self.metric.extra}
+        return dict(
+            common, **{self.metric.field: value}, **extra, diverged=None)

@@ -1,6 +1,6 @@
 """bench.plan: tuned settings, host chains, ablations and run order."""
 import pytest
-from bench.plan import Planner, Run, rotate_by_seed, slugify
+from bench.plan import Planner, Protocol, Run, rotate_by_seed, slugify
 from conftest import Records, protocol
 
 
@@ -123,3 +123,73 @@ def test_slug():
     assert slugify('UniKD + KD') == 'unikd_kd'
     assert Run('tune', 'MGKD + UniKD', 'point2', 'c', (), 1).slug == \
         'tune/mgkd_unikd/point2-seed1'
+
+
+def load(tmp_path, **names):
+    """Protocol.load of a small detection-like protocol file with
+    ``names`` set (or removed, where None)."""
+    fields = dict(
+        seeds=dict(tune=[0], ablation=[0], final=[0, 1]),
+        rows=[dict(name='student alone', config='s.py'),
+              dict(name='KD', config='kd.py')],
+        metric=dict(log_key='coco/bbox_mAP', field='box_mAP', scale=100,
+                    label='box mAP', chance=0.0,
+                    extra={'box_AP50': 'coco/bbox_mAP_50'}),
+        options=dict(all={'train_cfg.max_epochs': 3}, test={'t': 1}),
+        teacher=dict(config='t.py', weights='t.pth', description='d'),
+        report=dict(name='benchmark_det', cost_reference='student alone',
+                    cost_batch_size=8,
+                    metafile=dict(metrics={'box AP': 'box_mAP'})))
+    fields.update(names)
+    path = tmp_path / 'protocol.py'
+    path.write_text(''.join(f'{k} = {v!r}\n' for k, v in fields.items()
+                            if v is not None))
+    return Protocol.load(str(path))
+
+
+def test_a_protocol_declares_its_metric_options_teacher_and_outputs(
+        tmp_path):
+    p = load(tmp_path)
+    assert (p.metric.field, p.metric.scale) == ('box_mAP', 100)
+    assert p.options.resolve('test', 2, quick=False) == {
+        'randomness.seed': 2, 'train_cfg.max_epochs': 3, 't': 1}
+    assert p.teacher.weights == 't.pth'
+    assert p.output.name == 'benchmark_det'
+    # report lines on the options, where the report declares none
+    assert any('`train_cfg.max_epochs=3`' in line for line in p.setup())
+    # a quick version keeps what the protocol benchmarks
+    assert p.quick().metric == p.metric and p.quick().output == p.output
+
+
+@pytest.mark.parametrize('names, message', [
+    (dict(metric=dict(log_key='k', field='f', scael=100)),
+     r"metric has unknown keys \['scael'\]; allowed: \[.*'scale'"),
+    (dict(metric=dict(log_key='k', field='f', scale=-1)),
+     r'metric.scale = -1: expected a positive number'),
+    (dict(metric=dict(extra={'a': 'k'}, extra_labels={'b': 'B'})),
+     r"metric.extra_labels has \['b'\]: expected fields of extra \['a'\]"),
+    (dict(options=dict(all={}, held_out={})),
+     r"options has unknown keys \['held_out'\]; allowed: .*'heldout'"),
+    (dict(options=dict(test=['t=1'])),
+     r"options\['test'\] = \['t=1'\]: expected a dict of --cfg-options"),
+    (dict(options=None),
+     r"declares no options and lacks \['student_epochs', 'train_subset', "
+     r"'heldout'\]"),
+    (dict(teacher=None), r'teacher = None: expected a dict'),
+    (dict(teacher=dict(config='t.py', description='d')),
+     r"teacher lacks \['weights'\]"),
+    (dict(report=dict(name='b', cost_reference='DKD', cost_batch_size=8)),
+     r"report.cost_reference names \['DKD'\]: expected rows of the "
+     r"protocol \['student alone', 'KD'\]"),
+    (dict(report=dict(name='b', cost_reference='KD', cost_batch_size=8,
+                      readme_blocks={'R.md': dict(rows=['DKD'])})),
+     r"report.readme_blocks\['R.md'\].rows names \['DKD'\]"),
+    (dict(report=dict(name='b', cost_reference='KD', cost_batch_size=8,
+                      metafile=dict(metrics={'box AP': 'top1'}))),
+     r"report.metafile.metrics name fields \['top1'\]: expected fields of "
+     r"the metric \['box_mAP', 'box_AP50'\]"),
+])
+def test_a_wrong_entry_is_named_with_what_was_expected(tmp_path, names,
+                                                        message):
+    with pytest.raises(ValueError, match=message):
+        load(tmp_path, **names)

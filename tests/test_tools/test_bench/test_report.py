@@ -1,12 +1,14 @@
 """bench.report: tables, paired differences and README blocks from records."""
+import dataclasses
+
 import pytest
 
 from bench.plan import Planner
-from bench.report import (BASELINES, BEGIN, END, Report, ablation_table,
-                          cost_choice, cost_choice_lines, machines,
-                          replace_block, results_block, split_by_device,
-                          verdict_lines)
-from conftest import Records, protocol
+from bench.report import (Report, ablation_table, cost_choice,
+                          cost_choice_lines, machines, replace_block,
+                          results_block, split_by_device, verdict_lines)
+from bench.task import BASELINES
+from conftest import BOX_MAP, OUTPUT, TOP1, Records, protocol
 
 KD_SCORES = {'shipped': (80, 82), 'point1': (85, 85), 'point2': (70, 70)}
 
@@ -74,19 +76,22 @@ def test_missing_runs_are_listed_not_hidden():
 
 def test_readme_block_is_replaced_in_place(tmp_path):
     readme = tmp_path / 'README.md'
-    readme.write_text(f'# x\n\n{BEGIN}\nold\n{END}\n\nafter\n')
+    begin, end = OUTPUT.markers
+    readme.write_text(f'# x\n\n{begin}\nold\n{end}\n\nafter\n')
     p, records = finished_protocol()
     report = Report(Planner(p, records), cost=None, extras={})
     final = report.final()
     body = results_block(final, report.differences(final), ['KD', 'A + KD'],
-                         'docs/benchmark.md')
-    assert replace_block(str(readme), body)
+                         TOP1, 'docs/x.md', '../docs/x.md')
+    assert replace_block(str(readme), body, OUTPUT.markers)
     text = readme.read_text()
     assert 'old' not in text and text.endswith('\nafter\n')
     assert '| A + KD | 5 (1, 0) |' in text and '| A + KD − KD | 5 |' in text
+    assert '| method | seeds (diverged, collapsed) | test top-1 (%) |' in text
+    assert '[docs/x.md](../docs/x.md)' in text
     unmarked = tmp_path / 'OTHER.md'
     unmarked.write_text('no block here\n')
-    assert not replace_block(str(unmarked), body)
+    assert not replace_block(str(unmarked), body, OUTPUT.markers)
     assert unmarked.read_text() == 'no block here\n'
 
 
@@ -178,7 +183,7 @@ def test_ablation_table_names_its_seeds_and_centre():
         dict(variant='no x', summary=dict(
             seeds=3, diverged=1, top1=dict(mean=60.0, std=30.0)),
              vs_default=diff('no x', 'default', 'behind', -20.0)),
-    ], [0, 1, 2], heading='###')
+    ], [0, 1, 2], TOP1, heading='###')
     assert lines[1] == '### Ablation: A (held-out split)'
     assert 'around the tuned A + KD, seeds [0, 1, 2]' in lines[3]
     assert lines[-1] == ('| no x | 3 (1, ?) | 60.00 ± 30.00 | '
@@ -215,7 +220,7 @@ def choose(small, medium=(88.0, 89.0, 90.0), narrow=(90.0, 91.0, 92.0),
                'medium': seeds_at(*medium), 'narrow': seeds_at(*narrow),
                'loss only': seeds_at(50.0, 50.0, 50.0)}
     rule = dict(dict(authors='default', budget=1.2), **rule)
-    return cost_choice(rule, 'A + KD', records, STEP_COST, 3)
+    return cost_choice(rule, 'A + KD', records, STEP_COST, 3, TOP1)
 
 
 def test_cost_rule_picks_the_cheapest_setting_not_behind_the_authors():
@@ -251,9 +256,9 @@ def test_cost_rule_against_an_authors_variant():
     costs = {'KD': STEP_COST['KD'], 'A + KD': STEP_COST['A + KD, small'],
              'A + KD, small': STEP_COST['A + KD']}
     choice = cost_choice(dict(authors='small', budget=1.2), 'A + KD',
-                         records, costs, 3)
+                         records, costs, 3, TOP1)
     assert choice['chosen'] == 'default'
-    lines = cost_choice_lines('A', choice, heading='###')
+    lines = cost_choice_lines('A', choice, TOP1, heading='###')
     assert lines[1] == '### Default by accuracy for its cost: A'
     assert "The authors' setting (`small`) stays" in lines[3]
     assert lines[-3] == ("| small (the authors') | 1.35× | 1.90× | no | "
@@ -261,7 +266,7 @@ def test_cost_rule_against_an_authors_variant():
     assert lines[-1] == '**The rule picks `default`**: the shipped default.'
     with pytest.raises(ValueError, match='has no step cost'):
         cost_choice(dict(authors='gone', budget=1.2), 'A + KD',
-                    dict(records, gone=[]), costs, 3)
+                    dict(records, gone=[]), costs, 3, TOP1)
 
 
 def test_stale_cost_rows_are_marked_with_the_command_to_rerun():
@@ -274,3 +279,65 @@ def test_stale_cost_rows_are_marked_with_the_command_to_rerun():
     assert '| A + KD | 10.0 | 1.00× | 1.00–1.00 (stale) |' in text
     assert ('than the current one): A + KD. Rerun `python tools/'
             'benchmark.py --stage cost`.') in text
+
+
+def detection_protocol():
+    """finished_protocol's rows and runs scored in box mAP points (AP50 at
+    half of it), with its outputs."""
+    p, records = finished_protocol()
+    p.metric = BOX_MAP
+    p.output = dataclasses.replace(p.output, name='benchmark_det')
+    return p, Records(records.values, BOX_MAP)
+
+
+def test_a_detection_report_speaks_box_map_and_shows_ap50():
+    p, records = detection_protocol()
+    report = Report(Planner(p, records), cost=None, extras=dict(
+        teacher=dict(description='R-34', box_mAP=52.5, box_AP50=80.0,
+                     path='t.pth', hash='abc')))
+    text = report.markdown('cmd')
+    assert 'top-1' not in text and 'accuracy' not in text
+    assert '- teacher: R-34, test box mAP 52.50, weights `t.pth`' in text
+    assert 'counts at chance (0) in means' in text
+    assert ('| method | host | seeds (diverged, collapsed) | box mAP | AP50 '
+            '| vs host') in text
+    # A + KD diverged on seed 4: at chance 0 in both columns
+    assert ('| A + KD | KD | 5 (1, 0) | 68.80 ± 38.46 | 34.40 ± 19.23 |'
+            in text)
+    assert '| KD | point1 | `tau=1` | 85.00, 85.00 | 85.00 | ✓ |' in text
+    assert '![paired differences](benchmark_det.png)' in text
+    final = report.final()
+    assert set(final['KD']['summary']) >= {'box_mAP', 'box_AP50'}
+    # paired differences stay on the score
+    diff = {(d['a'], d['b']): d for d in report.differences(final)}
+    assert diff[('KD', 'student alone')]['mean'] == pytest.approx(5.0)
+    block = results_block(final, [], ['KD', 'B'], BOX_MAP,
+                          'docs/benchmark_det.md', 'docs/benchmark_det.md')
+    assert block.splitlines()[:4] == [
+        '| method | seeds (diverged, collapsed) | test box mAP | test AP50 |',
+        '|---|---|---|---|',
+        '| KD | 5 (0, 0) | 85.20 ± 0.16 | 42.60 ± 0.08 |',
+        '| B | 0 | not run yet | - |']
+
+
+def test_collapses_are_judged_in_the_protocols_points():
+    p, records = detection_protocol()
+    # 0.7 box mAP points above the student alone at seed 3: collapsed
+    records.values[('A + KD', 'tuned', 3)] = 81.0
+    summary = Report(Planner(p, records), None, {}).final()['A + KD'][
+        'summary']
+    assert summary['collapsed'] == 1 and summary['diverged'] == 1
+
+
+def test_the_student_alone_as_a_baseline_is_compared_but_not_with_itself():
+    p, records = detection_protocol()
+    p.output = dataclasses.replace(
+        p.output, baselines=['student alone', 'KD'])
+    report = Report(Planner(p, records), None, {})
+    pairs = [(d['a'], d['b']) for d in report.differences(report.final())]
+    # every other row against the student alone, ours against KD, and each
+    # add-on against its host; nothing against itself
+    assert ('student alone', 'student alone') not in pairs
+    assert {('KD', 'student alone'), ('A + KD', 'student alone'),
+            ('A + KD', 'KD')} <= set(pairs)
+    assert len(pairs) == len(set(pairs))

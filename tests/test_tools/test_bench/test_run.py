@@ -1,8 +1,11 @@
 """bench.run: the options and environment of one run, CPU or CUDA."""
+import os.path as osp
+
 import pytest
 from bench.plan import Run
 from bench.run import (Context, all_options, epoch_curves, format_value,
-                       has_key, peak_memory_mb, run_env, train_command)
+                       has_key, max_epochs, peak_memory_mb, run_env,
+                       train_command)
 from conftest import protocol
 
 from helpers import ROOT
@@ -25,9 +28,9 @@ def test_held_out_runs_validate_on_training_images_and_final_on_test():
     tune = Run('tune', 'KD', 'point1', 'kd.py', (('tau', 1), ), 1)
     options = all_options(p, tune, quick=False)
     assert options['val_dataloader.dataset.test_mode'] is False
-    assert options['val_dataloader.dataset.index_range'] == p.heldout
+    assert options['val_dataloader.dataset.index_range'] == (50, 60)
     assert options['randomness.seed'] == 1 and options['tau'] == 1
-    assert options['train_dataloader.dataset.indices'] == p.train_subset
+    assert options['train_dataloader.dataset.indices'] == 100
     final = all_options(p, Run('final', 'KD', 'tuned', 'kd.py', (), 0),
                         quick=False)
     assert not any(k.startswith('val_dataloader') for k in final)
@@ -82,3 +85,10 @@ def test_epoch_curves_average_each_training_scalar_per_epoch():
         'lr': [0.09, 0.02],
         'stats.unikd.s_log_var': [-1.0, -2.0],
     }
+
+
+def test_checkpoint_epochs_come_from_the_options_else_the_config():
+    det = ('configs/fashion_mnist_det/'
+           'faster-rcnn_r18-w8_fpn_1xb8-3e_fashion-mnist-det.py')
+    assert max_epochs(osp.join(ROOT, det), {}) == 3
+    assert max_epochs(osp.join(ROOT, det), {'train_cfg.max_epochs': 1}) == 1

@@ -1,12 +1,15 @@
-"""benchmark.py's scheduler: stage order, and a failed run does not stop
-the sitting (it writes no record and is not retried; the others go on)."""
+"""benchmark.py: the scheduler (stage order; a failed run does not stop
+the sitting: it writes no record and is not retried, the others go on), the
+README blocks, each protocol's default directories and its teacher."""
 import argparse
+import dataclasses
 import json
 
 import benchmark  # tools/benchmark.py (tools/ is on the path: conftest)
+import pytest
 from bench.plan import Planner
-from bench.report import BEGIN, END
-from conftest import protocol
+from bench.task import Teacher
+from conftest import OUTPUT, protocol
 
 
 class Store:
@@ -84,11 +87,13 @@ def test_report_fills_the_readme_blocks(monkeypatch, tmp_path):
     bench, _ = sitting(monkeypatch, fail_variant=None)
     bench.run_all()
     readme = tmp_path / 'R.md'
-    readme.write_text(f'# r\n\n{BEGIN}\nold\n{END}\n')
+    begin, end = OUTPUT.markers
+    readme.write_text(f'# r\n\n{begin}\nold\n{end}\n')
     monkeypatch.setattr(benchmark, 'ROOT', str(tmp_path))
-    monkeypatch.setattr(benchmark, 'README_BLOCKS',
-                        {'R.md': dict(rows=['KD', 'A + KD'], ablation='A')})
-    monkeypatch.setattr(benchmark, 'update_metafiles', lambda *a: None)
+    # no metafile in the test protocol's outputs: none is touched
+    bench.protocol.output = dataclasses.replace(
+        OUTPUT, readme_blocks={'R.md': dict(rows=['KD', 'A + KD'],
+                                            ablation='A')})
     bench.args.__dict__.update(out_dir=str(tmp_path / 'docs'), quick=False,
                                records=str(tmp_path / 'records'))
     bench.teacher = {}
@@ -101,7 +106,8 @@ def test_report_fills_the_readme_blocks(monkeypatch, tmp_path):
             'has finished yet.') in text
     assert '### Ablation: A (held-out split)' in text
     assert '| no x | 3 (0, ?) | 80.00 ± 0.00 |' in text
-    assert (tmp_path / 'docs' / 'benchmark.md').is_file()
+    assert '[docs/bench_test.md](docs/bench_test.md)' in text
+    assert (tmp_path / 'docs' / 'bench_test.md').is_file()
 
 
 def test_cost_record_of_a_changed_config_reads_stale(monkeypatch, tmp_path):
@@ -132,3 +138,59 @@ def test_cost_hash_follows_the_config_and_the_tuned_setting():
         'DKD': dict(config=dkd, options={}),
     })
     assert len(set(hashes.values())) == 3
+
+
+def args(**given):
+    fields = dict(work_dir=None, records=None, out_dir=None, quick=False,
+                  rows=None, list=True, report=False)
+    return argparse.Namespace(**dict(fields, **given))
+
+
+def test_each_protocol_gets_its_own_dirs_and_quick_rows():
+    classification = protocol(path='benchmarks/fashion_mnist/protocol.py')
+    classification.output = dataclasses.replace(
+        OUTPUT, name='benchmark', quick_rows=('KD', ))
+    detection = protocol(path='benchmarks/fashion_mnist_det/protocol.py')
+    detection.output = dataclasses.replace(OUTPUT, name='benchmark_det')
+    got = {}
+    for p in (classification, detection):
+        for quick in (False, True):
+            a = args(quick=quick)
+            benchmark.set_defaults(a, p)
+            got[(p.output.name, quick)] = (a.work_dir, a.records, a.out_dir,
+                                           a.rows)
+    assert got == {
+        ('benchmark', False): ('work_dirs/benchmark',
+                               'benchmarks/fashion_mnist/records', 'docs',
+                               None),
+        ('benchmark', True): ('work_dirs/benchmark_quick',
+                              'work_dirs/benchmark_quick/records',
+                              'work_dirs/benchmark_quick', ['KD']),
+        ('benchmark_det', False): ('work_dirs/benchmark_det',
+                                   'benchmarks/fashion_mnist_det/records',
+                                   'docs', None),
+        ('benchmark_det', True): ('work_dirs/benchmark_det_quick',
+                                  'work_dirs/benchmark_det_quick/records',
+                                  'work_dirs/benchmark_det_quick', None),
+    }
+
+
+def test_list_without_the_teacher_names_the_protocols_teacher(tmp_path):
+    p = protocol(path='det/protocol.py', teacher=Teacher(
+        config='det_teacher.py', weights=str(tmp_path / 'none.pth'),
+        description='d'))
+    with pytest.raises(SystemExit, match=r'No teacher of det/protocol.py '
+                       r'\(det_teacher.py\) at .*none.pth'):
+        benchmark.prepare_teacher(args(records=str(tmp_path)), p)
+
+
+def test_a_current_teacher_record_is_read_not_retrained(tmp_path):
+    weights = tmp_path / 't.pth'
+    weights.write_bytes(b'weights')
+    record = dict(path=str(weights), hash=benchmark.file_hash(str(weights)),
+                  box_mAP=50.0, box_AP50=80.0, description='d')
+    (tmp_path / 'teacher.json').write_text(json.dumps(record))
+    p = protocol(teacher=Teacher(config='t.py', weights=str(weights),
+                                 description='d'))
+    assert benchmark.prepare_teacher(args(records=str(tmp_path)),
+                                     p) == record
