@@ -47,6 +47,7 @@ import mmrazor_unified  # noqa: F401  (compat layer + registration first)
 from mmrazor_unified.utils.export import export_weights
 
 from bench import cost as cost_module  # noqa: E402  (after the compat)
+from bench.curves import plot_collapse_curves  # noqa: E402
 from bench.metafile import update_metafiles  # noqa: E402
 from bench.plan import STAGES, Planner, Protocol, Run  # noqa: E402
 from bench.records import RecordStore, config_hash, file_hash  # noqa: E402
@@ -458,6 +459,14 @@ class Benchmark:
         data = report.as_dict()
         write_json(data, paths['json'])
         plot(data['differences'], paths['png'], self.protocol.metric)
+        study = {
+            label: records
+            for label, records in report.collapse_groups().items()
+            if not label.endswith(', final')
+        }
+        plot_collapse_curves(
+            study, report.reference(), self.protocol.metric,
+            osp.join(self.args.out_dir, f'{output.name}_collapse.png'))
         if not self.args.quick:
             final = report.final()
             for path, block in output.readme_blocks.items():

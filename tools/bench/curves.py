@@ -115,9 +115,13 @@ def plot_collapse_curves(groups: Dict[str, Sequence[dict]],
     }
     if not shown:
         return False
+    cols = min(4, len(shown))
+    rows = -(-len(shown) // cols)
     fig, axes = plt.subplots(
-        1, len(shown), figsize=(4 * len(shown), 3.2), squeeze=False)
-    for ax, (label, (collapsed, others)) in zip(axes[0], shown.items()):
+        rows, cols, figsize=(3.6 * cols, 3 * rows), squeeze=False)
+    for ax in axes.flat[len(shown):]:
+        ax.axis('off')
+    for ax, (label, (collapsed, others)) in zip(axes.flat, shown.items()):
         for records, color in ((others, '0.6'), (collapsed, 'tab:red')):
             for run in records:
                 curve = run.get('curves', {}).get(key)
@@ -128,8 +132,8 @@ def plot_collapse_curves(groups: Dict[str, Sequence[dict]],
                      f'{len(collapsed) + len(others)} collapsed (red)',
                      fontsize=8)
         ax.set_xlabel('epoch')
+        ax.set_ylabel(f'{key} (epoch mean)', fontsize=8)
         ax.set_yscale('log')
-    axes[0][0].set_ylabel(f'{key} (epoch mean)')
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

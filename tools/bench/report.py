@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .collapse import collapse_choice, fmt_worst
+from .curves import collapse_curve_lines
 from .plan import STAGES, Planner, Run
 from .stats import (COLLAPSE_MARGIN, POWER, comparisons, holm,
                     paired_difference, student_reference, summarise)
@@ -375,6 +376,35 @@ class Report:
                                  self.reference(), gflop, self.metric)
         return dict(choice, ablations=names)
 
+    def collapse_groups(self) -> Dict[str, List[dict]]:
+        """The runs whose curves explain collapses: every setting of the
+        collapse study per row (``'<row>, <setting>'``) and every final row
+        (``'<row>, final'``)."""
+        groups: Dict[str, List[dict]] = {}
+        for name, ablation in self.protocol.ablations.items():
+            if 'collapse_rule' in ablation:
+                for variant, records in self._ablation_records(name).items():
+                    groups[f'{ablation["row"]}, {variant}'] = records
+        for row, entry in self.final().items():
+            groups[f'{row}, final'] = entry['records']
+        return groups
+
+    def _collapse_curve_lines(self) -> List[str]:
+        table = collapse_curve_lines(self.collapse_groups(), self.reference(),
+                                     self.metric)
+        if not table:
+            return []
+        text = ('Per epoch, the mean of each logged term of every collapsed '
+                "run against the median of the same setting's runs that did "
+                'not collapse, and the first epoch where the run is more than '
+                "10 % above that median (from the records' `curves`).")
+        if any('collapse_rule' in a
+               for a in self.protocol.ablations.values()):
+            text += (" The collapse study's settings, each run's "
+                     '`student.loss`: ![collapse curves]'
+                     f'({self.protocol.output.name}_collapse.png)')
+        return ['', '## Curves of the collapsed runs', '', text, '', *table]
+
     def repeats(self) -> List[dict]:
         """Runs that trained the same resolved config (same config hash,
         seed included): a tuned point's runs again as an ablation's
@@ -467,6 +497,7 @@ class Report:
         if data['collapse_choice']:
             lines += collapse_choice_lines(data['collapse_choice'],
                                            self._studied(), metric)
+        lines += self._collapse_curve_lines()
         lines += self._repeat_lines(data['repeats'])
         lines += self._cost_lines()
         analyser = self.extras.get('analyser')

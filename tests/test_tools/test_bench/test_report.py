@@ -341,3 +341,27 @@ def test_the_student_alone_as_a_baseline_is_compared_but_not_with_itself():
     assert {('KD', 'student alone'), ('A + KD', 'student alone'),
             ('A + KD', 'KD')} <= set(pairs)
     assert len(pairs) == len(set(pairs))
+
+
+def test_collapsed_final_runs_are_set_against_their_rows_curves():
+    p, records = finished_protocol()
+    # 0.7 above the student alone at seed 3: collapsed
+    records.values[('A + KD', 'tuned', 3)] = 81.0
+
+    def with_curves(run):
+        record = records(run)
+        if record is not None and not record.get('diverged'):
+            collapsed = (run.row, run.seed) == ('A + KD', 3)
+            record['curves'] = {
+                'student.loss': [2.0, 1.0] if collapsed else [1.0, 0.5]
+            }
+        return record
+
+    text = Report(Planner(p, with_curves), None, {}).markdown('cmd')
+    assert '## Curves of the collapsed runs' in text
+    assert ('| A + KD, final | 3 | 81.00 | `student.loss` | 2 1 | 1 0.5 | 1 |'
+            in text)
+    # no collapse study in this protocol: no figure of one
+    assert '_collapse.png' not in text
+    assert '## Curves' not in Report(Planner(p, Records({})), None,
+                                     {}).markdown('cmd')
