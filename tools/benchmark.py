@@ -49,7 +49,7 @@ from mmrazor_unified.utils.export import export_weights
 from bench import cost as cost_module  # noqa: E402  (after the compat)
 from bench.curves import plot_collapse_curves  # noqa: E402
 from bench.metafile import update_metafiles  # noqa: E402
-from bench.plan import STAGES, Planner, Protocol, Run  # noqa: E402
+from bench.plan import LONG, STAGES, Planner, Protocol, Run  # noqa: E402
 from bench.records import RecordStore, config_hash, file_hash  # noqa: E402
 from bench.report import (Report, cost_choice_lines,  # noqa: E402
                           output_paths, plot, replace_block, results_block,
@@ -68,13 +68,14 @@ ANALYSER_CONFIG = ('configs/mgkd/'
 ANALYSER_WEIGHTS = osp.join(BENCH_DIR, 'mgkd_analyser_resnet18-w16.pth')
 ANALYSER_KEY = 'model.distiller.connectors.mgkd_analyser.checkpoint'
 # order in which `--stage all` trains: the final table before the ablations
-RUN_ORDER = ('tune', 'final', 'ablation')
+# (and last, where the protocol declares one, the long-schedule table)
+RUN_ORDER = ('tune', 'final', 'ablation', LONG)
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument('--stage', choices=[*STAGES, 'cost', 'all'],
+    parser.add_argument('--stage', choices=[*STAGES, LONG, 'cost', 'all'],
                         default='all')
     parser.add_argument('--rows', nargs='+', default=None,
                         help='only these rows (their hosts come along)')
@@ -316,14 +317,19 @@ class Benchmark:
         for key, path in sorted(weights.items()):
             # no weights yet: no record can be current
             out[f'weights_hash.{key}'] = file_hash(path) if path else None
-        if run.stage == 'final' and self.protocol.final_machine:
-            # one machine per table: a final record from another is stale
+        if run.stage in ('final', LONG) and self.protocol.final_machine:
+            # one machine per table: a final (or long-schedule) record from
+            # another is stale
             out['machine'] = dict(self.protocol.final_machine)
         return out
 
     def stages(self) -> List[str]:
         stage = self.args.stage
-        return list(RUN_ORDER) if stage == 'all' else (
+        declared = self.protocol.stages()
+        if stage not in (*declared, 'cost', 'all'):
+            sys.exit(f'--stage {stage}: {self.protocol.path} declares no '
+                     f'such stage (no long_schedule); stages: {declared}')
+        return [s for s in RUN_ORDER if s in declared] if stage == 'all' else (
             [] if stage == 'cost' else [stage])
 
     def pending(self) -> List[Run]:
@@ -511,7 +517,7 @@ def main() -> None:
     command = shlex.join(['python', 'tools/benchmark.py', *sys.argv[1:]])
     bench = Benchmark(args)
     if args.list:
-        for stage in STAGES:
+        for stage in bench.protocol.stages():
             runs = bench.planner.runs(stage)
             done = sum(bench.store.current(r) is not None for r in runs)
             print(f'{stage}: {done} / {len(runs)} finished; waiting: '

@@ -19,6 +19,10 @@ from .task import (CLASSIFICATION, CLASSIFICATION_OUTPUT, Metric, Output,
                    classification_setup, options_setup)
 
 STAGES = ('tune', 'ablation', 'final')
+# the optional stage of a protocol with a `long_schedule`: rows of the final
+# table again on some of its seeds, with a longer schedule (test split)
+LONG = 'long'
+LONG_KEYS = {'rows', 'seeds', 'options', 'row_options'}
 # an ablation variant: its name, --cfg-options, another config, and `row`:
 # start from that row's tuned setting instead of the ablation's centre
 VARIANT_KEYS = {'name', 'options', 'config', 'row'}
@@ -48,8 +52,9 @@ class Run:
 
     @property
     def split(self) -> str:
-        """``'test'`` for the final table, ``'heldout'`` otherwise."""
-        return 'test' if self.stage == 'final' else 'heldout'
+        """``'test'`` for the final and long tables, ``'heldout'``
+        otherwise."""
+        return 'test' if self.stage in ('final', LONG) else 'heldout'
 
     @property
     def slug(self) -> str:
@@ -106,6 +111,17 @@ class Protocol:
     # the machine fingerprint every final record must carry (the keys given;
     # bench.machine), or None: final records from any machine
     final_machine: Optional[Dict[str, Any]] = None
+    # row -> the one point a grid-edge rule added to its grid (already the
+    # grid's last point in `tuning`): the cap of 6 points is 7 for them
+    grid_extensions: Dict[str, dict] = field(default_factory=dict)
+    # the `long` stage: rows (at their tuned settings), seeds (some of the
+    # final table's), `options` for all its runs and `row_options` per row
+    # (e.g. a longer schedule, warm-ups scaled alike); None: no such stage
+    long_schedule: Optional[Dict[str, Any]] = None
+
+    def stages(self) -> Tuple[str, ...]:
+        """The stages this protocol declares."""
+        return STAGES + ((LONG, ) if self.long_schedule else ())
 
     def setup(self) -> List[str]:
         """The report's lines on the students and splits: the report's or
@@ -126,10 +142,22 @@ class Protocol:
         options, setup = split_options(ns)
         output = build(Output, 'report', ns.get('report',
                                                 CLASSIFICATION_OUTPUT))
+        extensions = dict(ns.get('grid_extensions', {}))
+        tuning = {
+            row: [*grid, *([extensions[row]] if row in extensions else [])]
+            for row, grid in ns.get('tuning', {}).items()
+        }
+        unknown = set(extensions) - set(tuning)
+        if unknown:
+            raise ValueError(f'grid_extensions names {sorted(unknown)}, '
+                             f'which have no tuning grid; grids: '
+                             f'{list(tuning)}')
         protocol = cls(
             path=path,
             rows=rows,
-            tuning=dict(ns.get('tuning', {})),
+            tuning=tuning,
+            grid_extensions=extensions,
+            long_schedule=ns.get('long_schedule'),
             ablations=dict(ns.get('ablations', {})),
             seeds=dict(ns['seeds']),
             options=options,
@@ -153,9 +181,12 @@ class Protocol:
             if name not in self.rows:
                 raise ValueError(f'tuning[{name!r}]: no such row; rows: '
                                  f'{list(self.rows)}')
-            if not 1 <= len(grid) <= 6:
-                raise ValueError(f'tuning[{name!r}] has {len(grid)} points; '
-                                 'the budget is 1 to 6 per row')
+            cap = 7 if name in self.grid_extensions else 6
+            if not 1 <= len(grid) <= cap:
+                raise ValueError(
+                    f'tuning[{name!r}] has {len(grid)} points; the budget is '
+                    f'1 to {cap} for this row (6, and one more point for a '
+                    'row in grid_extensions)')
         for name, ablation in self.ablations.items():
             unknown = set(ablation) - ABLATION_KEYS
             if unknown:
@@ -208,9 +239,28 @@ class Protocol:
         for stage in STAGES:
             if not self.seeds.get(stage):
                 raise ValueError(f'seeds[{stage!r}] must list seeds')
+        if self.long_schedule is not None:
+            self._check_long(self.long_schedule)
         self.metric.check('metric')
         self.options.check('options')
         self.output.check('report', list(self.rows), self.metric)
+
+    def _check_long(self, long: Any) -> None:
+        if not isinstance(long, dict) or set(long) - LONG_KEYS:
+            raise ValueError(f'long_schedule = {long!r}: expected a dict of '
+                             f'some of {sorted(LONG_KEYS)}')
+        rows = long.get('rows', [])
+        if not rows or not set(rows) <= set(self.rows):
+            raise ValueError(f'long_schedule.rows = {rows!r}: expected rows '
+                             f'of the protocol {list(self.rows)}')
+        seeds = long.get('seeds', [])
+        if not seeds or not set(seeds) <= set(self.seeds['final']):
+            raise ValueError(f'long_schedule.seeds = {seeds!r}: expected '
+                             f'some of the final seeds {self.seeds["final"]}')
+        extra = set(long.get('row_options', {})) - set(rows)
+        if extra:
+            raise ValueError(f'long_schedule.row_options names {sorted(extra)}'
+                             f': expected some of its rows {rows}')
 
     def ablation_seeds(self, name: str) -> List[int]:
         """The seeds of ablation ``name`` (its own, else the stage's)."""
@@ -233,7 +283,9 @@ class Protocol:
                 for k, v in self.ablations.items()
             },
             seeds={k: v[:1]
-                   for k, v in self.seeds.items()})
+                   for k, v in self.seeds.items()},
+            long_schedule=self.long_schedule and dict(
+                self.long_schedule, seeds=self.seeds['final'][:1]))
 
 
 def point_label(index: int) -> str:
@@ -356,6 +408,24 @@ class Planner:
             for seed in self.protocol.seeds['final']
         ]
 
+    def long_runs(self, row: str) -> List[Run]:
+        """The long-schedule runs of ``row`` ([] until it is tuned, or if
+        it is not a row of the protocol's ``long_schedule``)."""
+        long = self.protocol.long_schedule
+        options = self.tuned_options(row)
+        if not long or row not in long['rows'] or options is None:
+            return []
+        options = {
+            **options,
+            **long.get('options', {}),
+            **long.get('row_options', {}).get(row, {})
+        }
+        return [
+            Run(LONG, row, 'tuned', self._config(row), as_options(options),
+                seed, self.protocol.rows[row].get('host'))
+            for seed in long['seeds']
+        ]
+
     def runs(self, stage: str,
              rows: Optional[Sequence[str]] = None) -> List[Run]:
         """Every run of ``stage`` that can be planned now, in run order."""
@@ -370,8 +440,11 @@ class Planner:
             ]
         elif stage == 'final':
             runs = [r for row in selected for r in self.final_runs(row)]
+        elif stage == LONG:
+            runs = [r for row in selected for r in self.long_runs(row)]
         else:
-            raise ValueError(f'unknown stage {stage!r}; one of {STAGES}')
+            raise ValueError(f'unknown stage {stage!r}; one of '
+                             f'{self.protocol.stages()}')
         return rotate_by_seed(runs)
 
     def size(self, stage: str) -> int:
@@ -382,23 +455,29 @@ class Planner:
         elif stage == 'ablation':
             return sum((len(a['variants']) + 1) * len(p.ablation_seeds(n))
                        for n, a in p.ablations.items())
+        elif stage == LONG:
+            long = p.long_schedule or {}
+            return len(long.get('rows', [])) * len(long.get('seeds', []))
         else:
             points = len(p.rows)
         return points * len(p.seeds[stage])
 
     def blocked(self, stage: str) -> List[str]:
         """Rows (or ablations) of ``stage`` that wait for tuning runs."""
+        p = self.protocol
         if stage == 'ablation':
             return [
-                n for n, a in self.protocol.ablations.items()
+                n for n, a in p.ablations.items()
                 if self.tuned_options(a['row']) is None
             ]
-        return [
-            row for row in self.protocol.rows
-            if (stage == 'tune' and row in self.protocol.tuning
-                and self.host_options(row) is None) or (
-                    stage == 'final' and self.tuned_options(row) is None)
-        ]
+        if stage == 'tune':
+            return [
+                row for row in p.rows
+                if row in p.tuning and self.host_options(row) is None
+            ]
+        rows = ((p.long_schedule or {}).get('rows', [])
+                if stage == LONG else list(p.rows))
+        return [row for row in rows if self.tuned_options(row) is None]
 
 
 def rotate_by_seed(runs: List[Run]) -> List[Run]:

@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .collapse import collapse_choice, fmt_worst
 from .curves import collapse_curve_lines
-from .plan import STAGES, Planner, Run
+from .plan import LONG, Planner, Run
 from .stats import (COLLAPSE_MARGIN, POWER, comparisons, holm,
                     paired_difference, student_reference, summarise)
 from .task import BASELINES, Metric
@@ -195,7 +195,7 @@ class Report:
     def status(self) -> List[dict]:
         """Per stage: planned runs, finished runs, and what waits."""
         out = []
-        for stage in STAGES:
+        for stage in self.protocol.stages():
             runs = self.planner.runs(stage)
             done = self._records(runs)
             out.append(
@@ -225,20 +225,38 @@ class Report:
                                                 self.metric)
         return self._reference
 
-    def _summarise(self, row: str, records: Sequence[dict]) -> dict:
-        """:func:`summarise`, collapses judged except for the student."""
-        return summarise(records, self.metric,
-                         None if row == STUDENT else self.reference())
+    def _summarise(self,
+                   row: str,
+                   records: Sequence[dict],
+                   reference: Optional[Dict[tuple, float]] = None) -> dict:
+        """:func:`summarise`, collapses judged (against ``reference``, by
+        default :meth:`reference`) except for the student."""
+        return summarise(
+            records, self.metric, None if row == STUDENT else
+            (self.reference() if reference is None else reference))
 
     def final(self) -> Dict[str, dict]:
         """Row -> summary and records of its final runs (finished ones)."""
+        return self._table(self.planner.final_runs, self.reference())
+
+    def long(self) -> Dict[str, dict]:
+        """:meth:`final` for the long-schedule stage; collapses judged
+        against the student alone on the same schedule."""
+        runs = self.planner.long_runs(STUDENT) if (
+            STUDENT in self.protocol.rows) else []
+        return self._table(self.planner.long_runs,
+                           student_reference(self._records(runs),
+                                             self.metric))
+
+    def _table(self, runs_of, reference: Dict[tuple, float]) -> Dict[
+            str, dict]:
         out = {}
         for row in self.protocol.rows:
-            runs = self.planner.final_runs(row)
+            runs = runs_of(row)
             records = self._records(runs)
             if records:
                 out[row] = dict(
-                    summary=self._summarise(row, records),
+                    summary=self._summarise(row, records, reference),
                     records=records,
                     complete=len(records) == len(runs),
                     options=dict(runs[0].options))
@@ -412,7 +430,7 @@ class Report:
         configuration (another machine, other arithmetic), with no method
         change at all."""
         groups: Dict[str, List[dict]] = {}
-        for stage in STAGES:
+        for stage in self.protocol.stages():
             for run in self.planner.runs(stage):
                 record = self.planner.lookup(run)
                 if record is not None and record.get('config_hash'):
@@ -432,7 +450,7 @@ class Report:
 
     def as_dict(self) -> dict:
         final = self.final()
-        return dict(
+        out = dict(
             status=self.status(),
             tuning=self.tuning(),
             ablations=self.ablations(),
@@ -444,6 +462,13 @@ class Report:
             repeats=self.repeats(),
             cost=self.cost,
             extras=self.extras)
+        if self.protocol.long_schedule:
+            long = self.long()
+            out.update(
+                long={k: dict(v, records=None)
+                      for k, v in long.items()},
+                long_differences=self.differences(long))
+        return out
 
     def markdown(self, command: str) -> str:
         """The whole report as Markdown."""
@@ -490,6 +515,9 @@ class Report:
                                      for k, v in s['machines'].items())
                          + f' | {", ".join(s["waiting"]) or "-"} |')
         lines += self._final_lines(final, data['differences'])
+        if self.protocol.long_schedule:
+            lines += self._long_lines(self.long(), data['long_differences'],
+                                      final)
         lines += self._tuning_lines(data['tuning'])
         lines += self.ablation_lines(data['ablations'])
         for name, choice in data['cost_choices'].items():
@@ -579,23 +607,56 @@ class Report:
                 [r for f in final.values() for r in f['records']]).items())
             + '.', '',
             '### Paired differences (a − b, 95 % interval)', '',
-            f'Holm: the verdict adjusted for the {len(diffs)} comparisons of '
-            'this table (family-wise 5 %). Detectable: the smallest true '
-            f'difference this design detects with {POWER:.0%} power, '
-            '(t₀.₉₇₅ + t₀.₈₀) · SD / √n from the spread of the paired '
-            'differences.', '',
-            '| a | b | seeds | difference [95 % CI] | Holm | detectable |',
-            '|---|---|---|---|---|---|'
-        ]
-        lines += [
-            f'| {d["a"]} | {d["b"]} | {d["n"]} | {fmt_diff(d)} | '
-            f'{d.get("holm", "-")} | {d["detectable"]:.2f} |' for d in diffs
+            *difference_table(diffs)
         ]
         lines += ['', f'![paired differences]({self.protocol.output.name}'
                   '.png)', '', '### Verdict', '']
         lines += verdict_lines(diffs, self.protocol.rows,
                                baselines=self.protocol.output.baselines)
         return lines
+
+    def _long_lines(self, long: Dict[str, dict], diffs: List[dict],
+                    final: Dict[str, dict]) -> List[str]:
+        """The long-schedule table beside the final table's runs of the
+        same rows and seeds, and its own paired differences."""
+        spec = self.protocol.long_schedule
+        metric = self.metric
+        per_row = spec.get('row_options', {})
+        lines = [
+            '', '## Longer schedule (test set)', '',
+            f'Rows {", ".join(spec["rows"])} again at their tuned settings, '
+            f'on final seeds {spec["seeds"]}, with '
+            f'{fmt_options(spec.get("options", {}))}'
+            + ''.join(f'; {row}: {fmt_options(o)}'
+                      for row, o in per_row.items())
+            + '. Collapses are judged against the student alone on the same '
+            'schedule.', ''
+        ]
+        if not long:
+            return lines + ['No long-schedule run has finished yet.']
+        lines += [
+            f'| method | seeds (diverged, collapsed) | {metric.label} | '
+            f'{metric.label}, final table, same seeds | long − final '
+            '[95 % CI] |', '|---|---|---|---|---|'
+        ]
+        for row, f in long.items():
+            seeds = {r['seed'] for r in f['records']}
+            same = [
+                r for r in final.get(row, {}).get('records', [])
+                if r['seed'] in seeds
+            ]
+            short = summarise(same, metric) if same else None
+            lines.append(
+                f'| {row} | {fmt_seeds(f["summary"])}'
+                f'{"" if f["complete"] else " incomplete"} | '
+                f'{fmt_pm(f["summary"], metric.field)} | '
+                f'{fmt_pm(short, metric.field) if short else "-"} | '
+                f'{fmt_diff(paired_difference(f["records"], same, metric))} '
+                '|')
+        return lines + [
+            '', '### Paired differences, longer schedule (a − b)', '',
+            *difference_table(diffs)
+        ]
 
     def _tuning_lines(self, tuning: Dict[str, List[dict]]) -> List[str]:
         name = self.metric.prose
@@ -973,6 +1034,22 @@ def output_paths(out_dir: str, name: str) -> Dict[str, str]:
         ext: osp.join(out_dir, f'{name}.{ext}')
         for ext in ('md', 'json', 'png')
     }
+
+
+def difference_table(diffs: List[dict]) -> List[str]:
+    """The paired differences of one table, with their Holm-adjusted
+    verdicts (the family: these comparisons) and detectable differences."""
+    return [
+        f'Holm: the verdict adjusted for the {len(diffs)} comparisons of '
+        'this table (family-wise 5 %). Detectable: the smallest true '
+        f'difference this design detects with {POWER:.0%} power, '
+        '(t₀.₉₇₅ + t₀.₈₀) · SD / √n from the spread of the paired '
+        'differences.', '',
+        '| a | b | seeds | difference [95 % CI] | Holm | detectable |',
+        '|---|---|---|---|---|---|', *(
+            f'| {d["a"]} | {d["b"]} | {d["n"]} | {fmt_diff(d)} | '
+            f'{d.get("holm", "-")} | {d["detectable"]:.2f} |' for d in diffs)
+    ]
 
 
 def collapse_choice_lines(choice: dict,

@@ -47,6 +47,48 @@ def test_host_chain_and_final_runs():
     assert all(r.split == 'test' and r.host == 'A + KD' for r in final)
 
 
+LONG = dict(rows=['KD', 'B + A'], seeds=[0, 1], options={'epochs': 24},
+            row_options={'B + A': {'warmup': 3}})
+
+
+def test_long_schedule_reruns_tuned_rows_longer_on_some_final_seeds():
+    values = tune_kd({'shipped': (1, 1), 'point1': (2, 2), 'point2': (0, 0)})
+    p = protocol(long_schedule=LONG)
+    assert p.stages() == ('tune', 'ablation', 'final', 'long')
+    planner = Planner(p, Records(values))
+    # B + A waits for its host's tuning; KD runs at its tuned setting
+    assert planner.blocked('long') == ['B + A']
+    runs = planner.runs('long')
+    assert {(r.row, r.seed, r.split, r.options) for r in runs} == {
+        ('KD', seed, 'test', (('epochs', 24), ('tau', 1))) for seed in (0, 1)}
+    assert runs[0].slug == 'long/kd/tuned-seed0'
+    values.update({('A + KD', v, s): 5 for v in ('shipped', 'point1')
+                   for s in (0, 1)})
+    planner = Planner(p, Records(values))
+    assert dict(planner.long_runs('B + A')[0].options) == {
+        'tau': 1, 'epochs': 24, 'warmup': 3}
+    assert planner.long_runs('A + KD') == []  # not a long-schedule row
+    assert planner.size('long') == 4
+    assert protocol().stages() == ('tune', 'ablation', 'final')
+    assert p.quick().long_schedule['seeds'] == [0]
+
+
+@pytest.mark.parametrize('long, message', [
+    (dict(LONG, epochs=24), r'long_schedule = .*: expected a dict of some '
+     r"of \['options', 'row_options', 'rows', 'seeds'\]"),
+    (dict(LONG, rows=['DKD']), r"long_schedule.rows = \['DKD'\]: expected "
+     'rows of the protocol'),
+    (dict(LONG, seeds=[0, 9]), r'long_schedule.seeds = \[0, 9\]: expected '
+     r'some of the final seeds \[0, 1, 2, 3, 4\]'),
+    (dict(LONG, row_options={'A + KD': {}}),
+     r"long_schedule.row_options names \['A \+ KD'\]: expected some of "
+     'its rows'),
+])
+def test_a_wrong_long_schedule_is_named(long, message):
+    with pytest.raises(ValueError, match=message):
+        protocol(long_schedule=long)
+
+
 def test_ablation_has_the_default_and_other_rows_at_their_setting():
     values = tune_kd({'shipped': (1, 1), 'point1': (2, 2), 'point2': (0, 0)})
     values.update({('A + KD', 'shipped', s): 5 for s in (0, 1)})
@@ -159,6 +201,29 @@ def test_a_protocol_declares_its_metric_options_teacher_and_outputs(
     assert any('`train_cfg.max_epochs=3`' in line for line in p.setup())
     # a quick version keeps what the protocol benchmarks
     assert p.quick().metric == p.metric and p.quick().output == p.output
+
+
+def test_a_grid_extension_is_the_grids_last_point_and_may_be_its_seventh(
+        tmp_path):
+    grid = [{}, *({'w': w} for w in (1, 3, 10, 30, 60))]
+    p = load(tmp_path, tuning={'KD': grid},
+             grid_extensions={'KD': {'w': 100}})
+    assert p.tuning['KD'] == [*grid, {'w': 100}]
+    runs = Planner(p, Records({})).tuning_runs('KD')
+    assert runs[-1].variant == 'point6' and dict(runs[-1].options) == {
+        'w': 100}
+    # without the extension, seven points are over the budget
+    with pytest.raises(ValueError, match=r"tuning\['KD'\] has 7 points; "
+                       'the budget is 1 to 6 for this row'):
+        load(tmp_path, tuning={'KD': [*grid, {'w': 100}]})
+    # one point more, not two
+    with pytest.raises(ValueError, match='has 8 points; the budget is 1 to 7'):
+        load(tmp_path, tuning={'KD': [*grid, {'w': 100}]},
+             grid_extensions={'KD': {'w': 300}})
+    with pytest.raises(ValueError, match=r"grid_extensions names \['DKD'\], "
+                       'which have no tuning grid'):
+        load(tmp_path, tuning={'KD': grid},
+             grid_extensions={'DKD': {'w': 1}})
 
 
 @pytest.mark.parametrize('names, message', [

@@ -365,3 +365,37 @@ def test_collapsed_final_runs_are_set_against_their_rows_curves():
     assert '_collapse.png' not in text
     assert '## Curves' not in Report(Planner(p, Records({})), None,
                                      {}).markdown('cmd')
+
+
+def test_long_schedule_table_beside_the_final_runs_of_its_seeds():
+    p, records = finished_protocol()
+    p.long_schedule = dict(rows=['student alone', 'KD'], seeds=[0, 1, 2],
+                           options={'epochs': 24})
+    for seed in range(3):
+        records.values[('student alone', 'long', seed)] = 82.0 + seed
+        # 0.5 above the long student alone at seed 2: collapsed there only
+        records.values[('KD', 'long', seed)] = (
+            82.5 if seed == 2 else 86.0 + 0.2 * seed)
+
+    def lookup(run):
+        return records(dataclasses.replace(run, variant='long') if
+                       run.stage == 'long' else run)
+
+    report = Report(Planner(p, lookup), None, {})
+    long = report.long()
+    assert set(long) == {'student alone', 'KD'}
+    assert long['KD']['summary']['collapsed'] == 1
+    text = report.markdown('cmd')
+    assert '## Longer schedule (test set)' in text
+    assert ('Rows student alone, KD again at their tuned settings, on final '
+            'seeds [0, 1, 2], with `epochs=24`.') in text
+    # KD: 86.0, 86.2, 82.5 long vs 85.0, 85.1, 85.2 in the final table
+    assert '| KD | 3 (0, 1) | 84.90 ± 2.08 | 85.10 ± 0.10 | -0.20 [' in text
+    data = report.as_dict()
+    diff = data['long_differences'][0]
+    assert (diff['a'], diff['b'], diff['n']) == ('KD', 'student alone', 3)
+    assert diff['mean'] == pytest.approx((4.0 + 3.2 - 1.5) / 3)
+    # a protocol without one has no such section or keys
+    p.long_schedule = None
+    assert 'long' not in report.as_dict()
+    assert '## Longer schedule' not in report.markdown('cmd')
