@@ -6,6 +6,7 @@ weights, and what it measured. A record is *current* when those hashes match
 what the run would use today; a stale record (config or teacher changed) is
 rerun, never mixed into a report.
 """
+import copy
 import hashlib
 import json
 import os
@@ -29,10 +30,20 @@ IGNORED_KEYS = ('work_dir', 'visualizer', 'log_processor', 'log_level',
 CONFIG_LOCK = threading.RLock()
 
 
+# parsed configs by path (``pkg::`` paths too), parsed once per process: a
+# report hashes hundreds of runs of a few dozen configs
+_PARSED: Dict[str, Config] = {}
+
+
 def load_config(path: str) -> Config:
-    """``Config.fromfile`` under :data:`CONFIG_LOCK`."""
+    """``Config.fromfile`` (``get_config`` for a ``pkg::`` path) under
+    :data:`CONFIG_LOCK`, parsed once per process; a copy each call, free to
+    change."""
     with CONFIG_LOCK:
-        return Config.fromfile(path)
+        if path not in _PARSED:
+            _PARSED[path] = (get_config(path)
+                             if '::' in path else Config.fromfile(path))
+        return copy.deepcopy(_PARSED[path])
 # checkpoint paths differ between machines; their contents are hashed instead
 WEIGHT_KEYS = ('model.teacher_ckpt', )
 
@@ -64,8 +75,7 @@ def _inline_cfg_paths(node: Any, folder: str) -> Any:
         out = {k: _inline_cfg_paths(v, folder) for k, v in node.items()}
         if isinstance(node.get('cfg_path'), str):
             path = node['cfg_path']
-            cfg = get_config(path) if '::' in path else Config.fromfile(
-                osp.join(folder, path))
+            cfg = load_config(path if '::' in path else osp.join(folder, path))
             out['cfg_path'] = _inline_cfg_paths(cfg.to_dict(), folder)
         return out
     if isinstance(node, (list, tuple)):
@@ -89,7 +99,7 @@ def config_hash(config: str, options: Dict[str, Any], root: str,
     """
     path = osp.join(root, config)
     with CONFIG_LOCK:
-        cfg = Config.fromfile(path)
+        cfg = load_config(path)
         cfg.merge_from_dict(dict(options))
         data = _inline_cfg_paths(cfg.to_dict(), osp.dirname(path))
     for key in (*IGNORED_KEYS, *WEIGHT_KEYS, *extra_weight_keys):

@@ -14,6 +14,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .collapse import collapse_choice, fmt_worst
 from .curves import collapse_curve_lines
+from .machine import fingerprint_label
 from .plan import LONG, Planner, Run
 from .stats import (COLLAPSE_MARGIN, POWER, comparisons, holm,
                     paired_difference, student_reference, summarise)
@@ -23,18 +24,22 @@ STUDENT = 'student alone'
 
 
 def machines(records: Sequence[dict]) -> Dict[str, int]:
-    """``'cuda, torch 2.11.0'`` -> number of runs: where records trained
-    (``', teacher cached'``: ``model.cache_teacher_outputs`` was on).
+    """Machine -> number of runs: where records trained, by their machine
+    fingerprint (:func:`bench.machine.fingerprint_label`; device and torch
+    version for records from before fingerprints), ``', teacher cached'``
+    where ``model.cache_teacher_outputs`` was on.
 
     A seed gives every method the same data order and initial student on
     any device; the arithmetic differs, so the report says where each stage
     ran.
     """
-    return dict(
-        sorted(
-            Counter(f'{r.get("device", "?")}, torch {r.get("torch", "?")}' +
-                    (', teacher cached' if r.get('teacher_cache') else '')
-                    for r in records).items()))
+
+    def label(r: dict) -> str:
+        where = (fingerprint_label(r['machine']) if r.get('machine') else
+                 f'{r.get("device", "?")}, torch {r.get("torch", "?")}')
+        return where + (', teacher cached' if r.get('teacher_cache') else '')
+
+    return dict(sorted(Counter(map(label, records)).items()))
 
 
 def fmt_pm(summary: dict, field_name: str) -> str:

@@ -103,6 +103,16 @@ def test_machines_count_where_the_runs_trained():
     assert machines(records) == {'cpu, torch 2.14.1': 1,
                                  'cpu, torch 2.14.1, teacher cached': 2,
                                  'cuda, torch 2.11.0': 1}
+    # a record with a machine fingerprint is counted by it
+    fp = dict(device='cpu', torch='2.14.1+cu130', threads=1,
+              cpu_capability='AVX2', isa='avx2', cpu='AMD EPYC')
+    fingerprinted = [dict(r, machine=fp) for r in records[2:]]
+    assert machines(fingerprinted + [dict(r, machine=dict(
+        fp, cpu_capability='AVX512')) for r in records[3:]]) == {
+            'cpu, torch 2.14.1+cu130, 1 thread, AVX2 (cap avx2), AMD EPYC, '
+            'teacher cached': 2,
+            'cpu, torch 2.14.1+cu130, 1 thread, AVX512 (cap avx2), AMD EPYC, '
+            'teacher cached': 1}
 
 
 def diff(a, b, verdict, mean=0.0):
