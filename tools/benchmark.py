@@ -295,6 +295,8 @@ class Benchmark:
         # with why: not retried (a run's options may hold lists: runs are
         # not hashable, their slugs are)
         self.failed: Dict[str, str] = {}
+        # configs parsed once for all the hashes of this invocation
+        self.configs: Dict[str, Any] = {}
 
     def weights_for(self, run: Run) -> Dict[str, Optional[str]]:
         """The checkpoint options of ``run``; trains MGKD's stage 2 for the
@@ -312,8 +314,11 @@ class Benchmark:
         weights = self.weights_for(run)
         out = dict(
             config_hash=config_hash(
-                run.config, all_options(self.protocol, run, self.args.quick),
-                ROOT, weights))
+                run.config,
+                all_options(self.protocol, run, self.args.quick),
+                ROOT,
+                weights,
+                cache=self.configs))
         for key, path in sorted(weights.items()):
             # no weights yet: no record can be current
             out[f'weights_hash.{key}'] = file_hash(path) if path else None
@@ -394,7 +399,8 @@ class Benchmark:
         """Method -> hash of the resolved config its cost is measured on
         (:meth:`cost_methods`), to tell a cost record gone stale."""
         return {
-            name: config_hash(m['config'], m['options'], ROOT)
+            name: config_hash(
+                m['config'], m['options'], ROOT, cache=self.configs)
             for name, m in methods.items()
         }
 

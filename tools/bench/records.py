@@ -30,20 +30,23 @@ IGNORED_KEYS = ('work_dir', 'visualizer', 'log_processor', 'log_level',
 CONFIG_LOCK = threading.RLock()
 
 
-# parsed configs by path (``pkg::`` paths too), parsed once per process: a
-# report hashes hundreds of runs of a few dozen configs
-_PARSED: Dict[str, Config] = {}
-
-
-def load_config(path: str) -> Config:
+def load_config(path: str,
+                cache: Optional[Dict[str, Config]] = None) -> Config:
     """``Config.fromfile`` (``get_config`` for a ``pkg::`` path) under
-    :data:`CONFIG_LOCK`, parsed once per process; a copy each call, free to
-    change."""
+    :data:`CONFIG_LOCK`.
+
+    Args:
+        path (str): Config path.
+        cache (dict, optional): Path -> parsed config, filled here: with
+            one, each config is parsed once (a report hashes hundreds of runs
+            of a few dozen configs) and a copy is returned, free to change.
+    """
     with CONFIG_LOCK:
-        if path not in _PARSED:
-            _PARSED[path] = (get_config(path)
-                             if '::' in path else Config.fromfile(path))
-        return copy.deepcopy(_PARSED[path])
+        if cache is None:
+            return get_config(path) if '::' in path else Config.fromfile(path)
+        if path not in cache:
+            cache[path] = load_config(path)
+        return copy.deepcopy(cache[path])
 # checkpoint paths differ between machines; their contents are hashed instead
 WEIGHT_KEYS = ('model.teacher_ckpt', )
 
@@ -66,25 +69,34 @@ def _pop(cfg: dict, dotted: str) -> None:
     cfg.pop(last, None)
 
 
-def _inline_cfg_paths(node: Any, folder: str) -> Any:
+def _inline_cfg_paths(node: Any, folder: str,
+                      cache: Optional[Dict[str, Config]]) -> Any:
     """Replace every ``cfg_path`` by the dict of the config it names.
 
-    Plain paths are relative to ``folder``, the top config's folder.
+    Plain paths are relative to ``folder``, the top config's folder;
+    ``cache`` is :func:`load_config`'s.
     """
     if isinstance(node, dict):
-        out = {k: _inline_cfg_paths(v, folder) for k, v in node.items()}
+        out = {
+            k: _inline_cfg_paths(v, folder, cache)
+            for k, v in node.items()
+        }
         if isinstance(node.get('cfg_path'), str):
             path = node['cfg_path']
-            cfg = load_config(path if '::' in path else osp.join(folder, path))
-            out['cfg_path'] = _inline_cfg_paths(cfg.to_dict(), folder)
+            cfg = load_config(
+                path if '::' in path else osp.join(folder, path), cache)
+            out['cfg_path'] = _inline_cfg_paths(cfg.to_dict(), folder, cache)
         return out
     if isinstance(node, (list, tuple)):
-        return [_inline_cfg_paths(v, folder) for v in node]
+        return [_inline_cfg_paths(v, folder, cache) for v in node]
     return node
 
 
-def config_hash(config: str, options: Dict[str, Any], root: str,
-                extra_weight_keys: Iterable[str] = ()) -> str:
+def config_hash(config: str,
+                options: Dict[str, Any],
+                root: str,
+                extra_weight_keys: Iterable[str] = (),
+                cache: Optional[Dict[str, Config]] = None) -> str:
     """Hash of the resolved config a run trains with.
 
     Args:
@@ -93,15 +105,16 @@ def config_hash(config: str, options: Dict[str, Any], root: str,
         root (str): Repository root.
         extra_weight_keys (Iterable[str]): More checkpoint-path keys to leave
             out (their files are hashed separately).
+        cache (dict, optional): Parsed configs (:func:`load_config`).
 
     Returns:
         str: 12 hex digits.
     """
     path = osp.join(root, config)
     with CONFIG_LOCK:
-        cfg = load_config(path)
+        cfg = load_config(path, cache)
         cfg.merge_from_dict(dict(options))
-        data = _inline_cfg_paths(cfg.to_dict(), osp.dirname(path))
+        data = _inline_cfg_paths(cfg.to_dict(), osp.dirname(path), cache)
     for key in (*IGNORED_KEYS, *WEIGHT_KEYS, *extra_weight_keys):
         _pop(data, key)
     text = json.dumps(data, sort_keys=True, default=repr)

@@ -6,6 +6,7 @@ from bench.plan import Run
 from bench.records import RecordStore, config_hash
 
 from helpers import ROOT
+from mmengine.config import Config
 
 KD = 'configs/kd/kd_logits_resnet18-w16_resnet18-w4_1xb128_fashion-mnist-10k.py'
 TAU = 'model.distiller.distill_losses.loss_kl.tau'
@@ -36,6 +37,19 @@ def test_hash_sees_the_student_config_behind_cfg_path(tmp_path):
     student.write_text(student.read_text().replace('num_classes=10',
                                                    'num_classes=11'))
     assert config_hash(str(child), {}, ROOT) != first
+
+
+def test_a_config_cache_parses_each_config_once_with_the_same_hashes():
+    cache = {}
+    options = [{}, {TAU: 1}, {TAU: 8}]
+    cached = [config_hash(KD, o, ROOT, cache=cache) for o in options]
+    assert cached == [config_hash(KD, o, ROOT) for o in options]
+    assert len(set(cached)) == 3  # the options still count
+    # the KD config and the two configs behind its cfg_paths, once each
+    assert len(cache) == 3 and osp.join(ROOT, KD) in cache
+    # the cached parse is not changed by a run's options
+    assert cache[osp.join(ROOT, KD)].to_dict() == Config.fromfile(
+        osp.join(ROOT, KD)).to_dict()
 
 
 def test_stale_record_is_not_current(tmp_path):

@@ -128,6 +128,7 @@ def test_cost_record_of_a_changed_config_reads_stale(monkeypatch, tmp_path):
 
 def test_cost_hash_follows_the_config_and_the_tuned_setting():
     bench = benchmark.Benchmark.__new__(benchmark.Benchmark)
+    bench.configs = {}
     kd = 'configs/kd/kd_logits_resnet18-w16_resnet18-w4_1xb128_' \
         'fashion-mnist-10k.py'
     dkd = kd.replace('kd/kd_', 'dkd/dkd_')
