@@ -7,8 +7,9 @@ import json
 import os.path as osp
 
 import pytest
-from config_runs import (as_options, checkpoint_overrides, job, package_child,
-                         run_batch, shipped_configs, tiny_data_options)
+from config_runs import (as_options, checkpoint_overrides, is_detection, job,
+                         package_child, run_batch, shipped_configs,
+                         tiny_data_options)
 from helpers import ROOT
 from mmengine.config import Config
 
@@ -26,8 +27,11 @@ def runs(tmp_path_factory, tiny_teacher_ckpt) -> dict:
         work_dir = osp.join(folder, 'work_dirs', osp.basename(child)[:-3])
         work_dirs[config] = work_dir
         cfg = Config.fromfile(child)
+        # the detection pair's teacher (every detection config's): random
+        # weights of its architecture
+        teacher = None if is_detection(cfg) else tiny_teacher_ckpt
         options = tiny_data_options(cfg) + as_options(
-            checkpoint_overrides(cfg, folder, tiny_teacher_ckpt))
+            checkpoint_overrides(cfg, folder, teacher))
         jobs += [
             job(f'{config} train',
                 TRAIN, [
