@@ -471,13 +471,8 @@ class Benchmark:
         data = report.as_dict()
         write_json(data, paths['json'])
         plot(data['differences'], paths['png'], self.protocol.metric)
-        study = {
-            label: records
-            for label, records in report.collapse_groups().items()
-            if not label.endswith(', final')
-        }
         plot_collapse_curves(
-            study, report.reference(), self.protocol.metric,
+            report.study_groups(), report.reference(), self.protocol.metric,
             osp.join(self.args.out_dir, f'{output.name}_collapse.png'))
         if not self.args.quick:
             final = report.final()

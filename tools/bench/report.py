@@ -399,18 +399,26 @@ class Report:
                                  self.reference(), gflop, self.metric)
         return dict(choice, ablations=names)
 
-    def collapse_groups(self) -> Dict[str, List[dict]]:
-        """The runs whose curves explain collapses: every setting of the
-        collapse study per row (``'<row>, <setting>'``) and every final row
-        (``'<row>, final'``)."""
+    def study_groups(self) -> Dict[str, List[dict]]:
+        """The runs of every setting of the collapse study, per row
+        (``'<row>, <setting>'``); {} where the protocol declares none."""
         groups: Dict[str, List[dict]] = {}
         for name, ablation in self.protocol.ablations.items():
             if 'collapse_rule' in ablation:
                 for variant, records in self._ablation_records(name).items():
                     groups[f'{ablation["row"]}, {variant}'] = records
-        for row, entry in self.final().items():
-            groups[f'{row}, final'] = entry['records']
         return groups
+
+    def collapse_groups(self) -> Dict[str, List[dict]]:
+        """The runs whose curves explain collapses: :meth:`study_groups`
+        and every final row (``'<row>, final'``)."""
+        return {
+            **self.study_groups(),
+            **{
+                f'{row}, final': entry['records']
+                for row, entry in self.final().items()
+            }
+        }
 
     def _collapse_curve_lines(self) -> List[str]:
         table = collapse_curve_lines(self.collapse_groups(), self.reference(),
