@@ -50,12 +50,15 @@ from bench import cost as cost_module  # noqa: E402  (after the compat)
 from bench.curves import plot_collapse_curves  # noqa: E402
 from bench.metafile import update_metafiles  # noqa: E402
 from bench.plan import LONG, STAGES, Planner, Protocol, Run  # noqa: E402
-from bench.records import RecordStore, config_hash, file_hash  # noqa: E402
-from bench.report import (Report, cost_choice_lines,  # noqa: E402
-                          output_paths, plot, replace_block, results_block,
-                          verdict_lines, write_json)
+from bench.machine import fingerprint  # noqa: E402
+from bench.records import (RecordStore, config_hash, file_hash,  # noqa: E402
+                           matches)
+from bench.report import (Report, collapse_choice_lines,  # noqa: E402
+                          cost_choice_lines, output_paths, plot,
+                          replace_block, results_block, verdict_lines,
+                          write_json)
 from bench.run import (Context, all_options, execute,  # noqa: E402
-                       format_value, max_epochs, present_keys,
+                       format_value, max_epochs, present_keys, run_env,
                        weight_options)
 from bench.task import Metric  # noqa: E402
 
@@ -295,6 +298,9 @@ class Benchmark:
         # with why: not retried (a run's options may hold lists: runs are
         # not hashable, their slugs are)
         self.failed: Dict[str, str] = {}
+        # why this machine may not train final runs ('' if it may; None
+        # until checked, see machine_mismatch)
+        self.mismatch: Optional[str] = None
         # configs parsed once for all the hashes of this invocation
         self.configs: Dict[str, Any] = {}
 
@@ -337,9 +343,38 @@ class Benchmark:
         return [s for s in RUN_ORDER if s in declared] if stage == 'all' else (
             [] if stage == 'cost' else [stage])
 
+    def machine_mismatch(self) -> Optional[str]:
+        """Why this machine may not train final or long-schedule runs (its
+        fingerprint differs from the protocol's ``final_machine``), or None
+        when it may."""
+        wanted = self.protocol.final_machine
+        if not wanted:
+            return None
+        context = self.context
+        here = fingerprint(context.device, run_env(context), context.isa)
+        if matches(here, wanted):
+            return None
+        differ = {
+            k: here.get(k)
+            for k, v in wanted.items() if here.get(k) != v
+        }
+        return (f'final_machine = {wanted!r} in {self.protocol.path}, but '
+                f'this machine (--device {context.device}, --threads '
+                f'{context.threads}, --cpu-isa {context.isa}) has {differ}: '
+                'final and long-schedule records from it would be stale, so '
+                'those runs are left for a matching machine')
+
     def pending(self) -> List[Run]:
+        stages = self.stages()
+        if set(stages) & {'final', LONG} and self.mismatch is None:
+            self.mismatch = self.machine_mismatch() or ''
+            if self.mismatch:
+                print(f'Skipping final and long-schedule runs: '
+                      f'{self.mismatch}', flush=True)
+        if self.mismatch:
+            stages = [s for s in stages if s not in ('final', LONG)]
         return [
-            run for stage in self.stages()
+            run for stage in stages
             for run in self.planner.runs(stage)
             if self.store.current(run) is None
             and run.slug not in self.failed
@@ -488,7 +523,8 @@ class Benchmark:
                      data: dict, path: str, block: dict) -> str:
         """The generated block of the README at ``path``: the final table
         of its rows, their verdicts, its ablation (with its cost rule) and,
-        where asked for, the MGKD analyser."""
+        where asked for, the collapse study's choice and the MGKD
+        analyser."""
         output, metric = self.protocol.output, self.protocol.metric
         rows = block.get('rows') or list(self.protocol.rows)
         doc = f'docs/{output.name}.md'
@@ -506,6 +542,11 @@ class Benchmark:
             body += '\n' + '\n'.join(
                 cost_choice_lines(name, data['cost_choices'][name], metric,
                                   heading='###'))
+        if block.get('collapse') and data['collapse_choice']:
+            body += '\n' + '\n'.join(
+                collapse_choice_lines(data['collapse_choice'],
+                                      report.studied(), metric,
+                                      heading='###'))
         analyser = self.extras().get('analyser')
         if block.get('analyser') and analyser:
             body += '\n' + '\n'.join(Report.analyser_lines(analyser)[2:])

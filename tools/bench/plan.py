@@ -27,8 +27,12 @@ LONG_KEYS = {'rows', 'seeds', 'options', 'row_options'}
 # start from that row's tuned setting instead of the ablation's centre
 VARIANT_KEYS = {'name', 'options', 'config', 'row'}
 # an ablation: its centre row, variants, and optionally its own seeds
-# (instead of seeds['ablation']) and a rule choosing a default from it
-ABLATION_KEYS = {'row', 'variants', 'seeds', 'cost_rule', 'collapse_rule'}
+# (instead of seeds['ablation']), a rule choosing a default from it, and a
+# pinned `centre` (the options it ran around, instead of the row's tuned
+# setting: a finished study keeps its records when that setting moves on)
+ABLATION_KEYS = {
+    'row', 'variants', 'seeds', 'cost_rule', 'collapse_rule', 'centre'
+}
 # keys of a machine fingerprint (bench.machine) a protocol may pin
 MACHINE_KEYS = {'device', 'torch', 'threads', 'cpu_capability', 'cpu', 'isa',
                 'gpu'}
@@ -201,6 +205,10 @@ class Protocol:
             if ablation['row'] not in self.rows:
                 raise ValueError(f'ablations[{name!r}].row = '
                                  f'{ablation["row"]!r} is not a row')
+            centre = ablation.get('centre', {})
+            if not isinstance(centre, dict):
+                raise ValueError(f'ablations[{name!r}].centre = {centre!r}: '
+                                 'expected a dict of --cfg-options')
             names = [v['name'] for v in ablation['variants']]
             if len(set(names)) != len(names) or 'default' in names:
                 raise ValueError(f'ablations[{name!r}]: variant names must '
@@ -373,10 +381,18 @@ class Planner:
         best = max(table, key=lambda p: p['score'])  # first max wins ties
         return {**base, **best['options']}
 
+    def ablation_centre(self, name: str) -> Optional[Dict[str, Any]]:
+        """The options ablation ``name`` runs around: its pinned
+        ``centre``, else its row's tuned setting (None until tuned)."""
+        ablation = self.protocol.ablations[name]
+        if 'centre' in ablation:
+            return dict(ablation['centre'])
+        return self.tuned_options(ablation['row'])
+
     def ablation_runs(self, name: str) -> List[Run]:
         """Runs of one ablation ([] until its centre row is tuned)."""
         ablation = self.protocol.ablations[name]
-        centre = self.tuned_options(ablation['row'])
+        centre = self.ablation_centre(name)
         if centre is None:
             return []
         variants = [dict(name='default')] + list(ablation['variants'])
@@ -467,8 +483,7 @@ class Planner:
         p = self.protocol
         if stage == 'ablation':
             return [
-                n for n, a in p.ablations.items()
-                if self.tuned_options(a['row']) is None
+                n for n in p.ablations if self.ablation_centre(n) is None
             ]
         if stage == 'tune':
             return [

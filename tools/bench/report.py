@@ -537,7 +537,7 @@ class Report:
             lines += cost_choice_lines(name, choice, metric)
         if data['collapse_choice']:
             lines += collapse_choice_lines(data['collapse_choice'],
-                                           self._studied(), metric)
+                                           self.studied(), metric)
         lines += self._collapse_curve_lines()
         lines += self._repeat_lines(data['repeats'])
         lines += self._cost_lines()
@@ -563,7 +563,7 @@ class Report:
                 f'{options.get("train_dataloader.dataset.indices", "?")} '
                 'images, one seed; a smoke test, the numbers mean nothing.**')
 
-    def _studied(self) -> str:
+    def studied(self) -> str:
         """The method of the collapse study: its first ablation's row, up to
         its host (``'UniKD'`` for ``'UniKD + KD'``)."""
         first = next(a for a in self.protocol.ablations.values()
@@ -677,16 +677,20 @@ class Report:
                  'Each row tunes only its own loss values; an add-on row '
                  'starts from its host\'s tuned setting. ✓ marks the point '
                  f'taken (best mean held-out {name}; ties go to the shipped '
-                 'setting).', '',
+                 'setting); *edge* marks a point the grid-edge rule added '
+                 '(a row whose best point lay at its grid\'s edge gets the '
+                 'next value of that progression, once).', '',
                  f'| row | point | own options | held-out {name} per seed | '
                  'mean | |', '|---|---|---|---|---|---|']
         for row, table in tuning.items():
+            extension = self.protocol.grid_extensions.get(row)
             for point in table:
+                edge = ' *edge*' if point['options'] == extension else ''
                 per_seed = ', '.join(
                     'diverged' if r.get('diverged') else
                     f'{self.metric.score(r):.2f}' for r in point['results'])
                 lines.append(
-                    f'| {row} | {point["label"]} | '
+                    f'| {row} | {point["label"]}{edge} | '
                     f'{fmt_options(point["options"])} | {per_seed} | '
                     f'{point["score"]:.2f} | '
                     f'{"✓" if point["chosen"] else ""} |')
@@ -699,8 +703,13 @@ class Report:
         with its centre row and seeds from the protocol."""
         lines = []
         for name, rows in ablations.items():
-            lines += ablation_table(name, self.protocol.ablations[name]['row'],
-                                    rows, self.protocol.ablation_seeds(name),
+            ablation = self.protocol.ablations[name]
+            centre = (f'{ablation["row"]} at the setting it was declared '
+                      f'around ({fmt_options(ablation["centre"])})'
+                      if 'centre' in ablation else
+                      f'the tuned {ablation["row"]}')
+            lines += ablation_table(name, centre, rows,
+                                    self.protocol.ablation_seeds(name),
                                     self.metric, heading)
         return lines
 
@@ -808,7 +817,7 @@ def ablation_table(name: str,
 
     Args:
         name (str): The ablation's name in the protocol.
-        centre (str): The row whose tuned setting is the ``default``.
+        centre (str): What ``default`` is, e.g. ``'the tuned KD'``.
         rows (list): :meth:`Report.ablations` entries of this ablation.
         seeds (Sequence[int]): The ablation seeds the protocol declares.
         metric (Metric): The protocol's score.
@@ -816,8 +825,8 @@ def ablation_table(name: str,
     """
     lines = [
         '', f'{heading} Ablation: {name} (held-out split)', '',
-        f'One factor at a time around the tuned {centre}, seeds '
-        f'{list(seeds)}; paired difference against `default` (the tuned '
+        f'One factor at a time around {centre}, seeds '
+        f'{list(seeds)}; paired difference against `default` (that '
         'setting). A variant reads "ahead" or "behind" only when its interval '
         'excludes zero.', '',
         f'| variant | seeds (diverged, collapsed) | held-out {metric.prose} | '

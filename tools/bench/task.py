@@ -290,7 +290,7 @@ class Output:
             ... -->``; ``name`` where absent.
         readme_blocks (dict): README path -> ``rows`` it shows (all where
             absent), the ``ablation`` it carries and whether it shows the
-            MGKD ``analyser``.
+            MGKD ``analyser`` and the ``collapse`` study's choice.
         cost_reference (str): The cost stage's reference row.
         cost_batch_size (int): The batch of the cost stage's steps.
         quick_rows (Sequence[str], optional): ``--quick``'s default rows
@@ -346,12 +346,12 @@ class Output:
                 raise ValueError(f'{name}.{key} names {unknown}: expected '
                                  f'rows of the protocol {list(rows)}')
         for path, block in self.readme_blocks.items():
-            extra = set(block) - {'rows', 'ablation', 'analyser'}
+            extra = set(block) - {'rows', 'ablation', 'analyser', 'collapse'}
             if extra:
                 raise ValueError(
                     f'{name}.readme_blocks[{path!r}] has unknown keys '
                     f"{sorted(extra)}; allowed: ['ablation', 'analyser', "
-                    "'rows']")
+                    "'collapse', 'rows']")
         if self.metafile is not None:
             spec = build(Metafile, f'{name}.metafile', self.metafile)
             unknown = set(spec.metrics.values()) - set(metric.fields)
@@ -368,7 +368,8 @@ CLASSIFICATION_OUTPUT = dict(
         'README.md': {},
         'configs/unikd/README.md':
         dict(rows=['KD', 'DKD', 'UniKD + KD', 'UniKD + DKD'],
-             ablation='UniKD'),
+             ablation='UniKD',
+             collapse=True),
         'configs/mgkd/README.md':
         dict(
             rows=['KD', 'MGKD + KD', 'UniKD + KD', 'MGKD + UniKD'],

@@ -65,7 +65,8 @@ class Records:
         value = self.values.get((run.row, run.variant, run.seed))
         if value is None:
             return None
-        common = dict(seed=run.seed, row=run.row, split=run.split)
+        common = dict(seed=run.seed, row=run.row, split=run.split,
+                      options=dict(run.options))
         if value == 'nan':
             return dict(common, **self.metric.none(), diverged='loss = nan')
         extra = {name: value / 2 for name in self.metric.extra}

@@ -123,6 +123,22 @@ def test_an_ablation_may_declare_its_own_seeds():
     assert p.quick().ablation_seeds('A') == [2]
 
 
+def test_a_pinned_centre_keeps_an_ablation_off_the_moving_tuned_setting():
+    p = protocol(ablations={
+        'A': dict(row='A + KD', centre={'tau': 8, 'w': 1},
+                  variants=[dict(name='v', options={'w': 3})]),
+    })
+    # its row is not tuned yet: the pinned ablation runs all the same
+    planner = Planner(p, Records({}))
+    assert planner.blocked('ablation') == []
+    assert {(r.variant, r.options) for r in planner.ablation_runs('A')} == {
+        ('default', (('tau', 8), ('w', 1))), ('v', (('tau', 8), ('w', 3)))}
+    with pytest.raises(ValueError, match=r"ablations\['A'\].centre = "
+                       r"\['tau'\]: expected a dict of --cfg-options"):
+        protocol(ablations={'A': dict(row='KD', variants=[],
+                                      centre=['tau'])})
+
+
 @pytest.mark.parametrize('change, message', [
     (dict(tuning={'KD': [{}] * 7}), 'budget'),
     (dict(tuning={'X': [{}]}), 'no such row'),

@@ -186,7 +186,7 @@ def test_repeated_runs_of_one_config_show_their_spread():
 
 
 def test_ablation_table_names_its_seeds_and_centre():
-    lines = ablation_table('A', 'A + KD', [
+    lines = ablation_table('A', 'the tuned A + KD', [
         dict(variant='default', summary=dict(
             seeds=3, diverged=0, top1=dict(mean=80.0, std=1.0)),
              vs_default=None),
@@ -198,6 +198,22 @@ def test_ablation_table_names_its_seeds_and_centre():
     assert 'around the tuned A + KD, seeds [0, 1, 2]' in lines[3]
     assert lines[-1] == ('| no x | 3 (1, ?) | 60.00 ± 30.00 | '
                          '-20.00 [-21.00, -19.00] behind |')
+
+
+def test_a_pinned_centre_and_a_grid_edge_point_are_said():
+    p, records = finished_protocol()
+    p = dataclasses.replace(
+        p, tuning={'KD': [{}, {'tau': 1}, {'tau': 8}, {'tau': 16}]},
+        grid_extensions={'KD': {'tau': 16}},
+        ablations={'S': dict(row='KD', centre={'tau': 1}, variants=[])})
+    records.values.update({('KD', 'point3', s): 70 for s in (0, 1)})
+    records.values.update({('KD', 'default', s): 85 for s in (0, 1, 2)})
+    text = Report(Planner(p, records), cost=None, extras={}).markdown('x')
+    assert ('| KD | point3 *edge* | `tau=16` | 70.00, 70.00 | 70.00 |  |'
+            in text)
+    assert '| KD | point1 | `tau=1` |' in text  # not an added point
+    assert ('One factor at a time around KD at the setting it was declared '
+            'around (`tau=1`), seeds [0, 1, 2]') in text
 
 
 def test_repeats_are_split_by_device():

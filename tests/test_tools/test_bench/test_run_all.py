@@ -26,7 +26,8 @@ class Store:
 
     def write(self, run, measured):
         self.records[run.slug] = dict(
-            measured, seed=run.seed, options=dict(run.options))
+            measured, seed=run.seed, row=run.row, split=run.split,
+            options=dict(run.options))
 
 
 def sitting(monkeypatch, fail_variant):
@@ -42,6 +43,7 @@ def sitting(monkeypatch, fail_variant):
     bench.store = Store()
     bench.planner = Planner(bench.protocol, bench.store.current)
     bench.failed = {}
+    bench.mismatch = None
     bench.context = None
     monkeypatch.setattr(bench, 'weights_for', lambda run: {})
     started = []
@@ -81,9 +83,36 @@ def test_all_trains_the_final_table_before_the_ablations(monkeypatch):
         i for i, s in enumerate(stages) if s == 'tune')
 
 
+def test_another_machine_leaves_the_final_runs_alone(monkeypatch, capsys):
+    bench, started = sitting(monkeypatch, fail_variant=None)
+    bench.protocol = dataclasses.replace(
+        bench.protocol, final_machine=dict(device='cpu', threads=1))
+    bench.context = argparse.Namespace(device='cpu', threads=2, isa='avx2')
+    monkeypatch.setattr(benchmark, 'run_env', lambda context: {})
+    monkeypatch.setattr(
+        benchmark, 'fingerprint',
+        lambda device, env, isa: dict(device=device, threads=2, isa=isa))
+    bench.run_all()
+    stages = {run.stage for run in started}
+    assert stages == {'tune', 'ablation'}
+    out = capsys.readouterr().out
+    assert ("Skipping final and long-schedule runs: final_machine = "
+            "{'device': 'cpu', 'threads': 1}") in out
+    assert "this machine (--device cpu, --threads 2, --cpu-isa avx2) has " \
+        "{'threads': 2}" in out
+    # the same machine trains them
+    bench, started = sitting(monkeypatch, fail_variant=None)
+    bench.protocol = dataclasses.replace(
+        bench.protocol, final_machine=dict(device='cpu', threads=2))
+    bench.context = argparse.Namespace(device='cpu', threads=2, isa='avx2')
+    bench.run_all()
+    assert 'final' in {run.stage for run in started}
+
+
 def test_report_fills_the_readme_blocks(monkeypatch, tmp_path):
-    """Each README block gets its rows, the verdict sentences and its
-    ablation table, from the records of a finished sitting."""
+    """Each README block gets its rows, the verdict sentences, its
+    ablation table and the collapse study's choice, from the records of a
+    finished sitting."""
     bench, _ = sitting(monkeypatch, fail_variant=None)
     bench.run_all()
     readme = tmp_path / 'R.md'
@@ -93,7 +122,8 @@ def test_report_fills_the_readme_blocks(monkeypatch, tmp_path):
     # no metafile in the test protocol's outputs: none is touched
     bench.protocol.output = dataclasses.replace(
         OUTPUT, readme_blocks={'R.md': dict(rows=['KD', 'A + KD'],
-                                            ablation='A')})
+                                            ablation='A', collapse=True)})
+    bench.protocol.ablations['A']['collapse_rule'] = dict(departures=[])
     bench.args.__dict__.update(out_dir=str(tmp_path / 'docs'), quick=False,
                                records=str(tmp_path / 'records'))
     bench.teacher = {}
@@ -106,6 +136,8 @@ def test_report_fills_the_readme_blocks(monkeypatch, tmp_path):
             'has finished yet.') in text
     assert '### Ablation: A (held-out split)' in text
     assert '| no x | 3 (0, ?) | 80.00 ± 0.00 |' in text
+    # the collapse study's choice, where the block asks for it
+    assert '### A collapse study: the default it picks' in text
     assert '[docs/bench_test.md](docs/bench_test.md)' in text
     assert (tmp_path / 'docs' / 'bench_test.md').is_file()
 
