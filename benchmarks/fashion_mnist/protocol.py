@@ -136,7 +136,10 @@ tuning = {
 # best held-out point lies at the edge of its grid, the next value in the
 # progression of its two nearest points becomes the grid's last point, once
 # (the 6-point cap is 7 for that row). FitNets + KD took loss_weight 30
-# (after 10, shipped), DKD a 4-epoch warm-up (after 2).
+# (after 10, shipped), DKD a 4-epoch warm-up (after 2), both UniKD rows
+# consistency_weight 0.5 (after 1, shipped) and MGKD + UniKD loss_weight 2
+# (after 1, shipped); the UniKD and MGKD entries are added below, with
+# their grids.
 grid_extensions = {
     'FitNets + KD': {
         'model.distiller.distill_losses.loss_s3.loss_weight': 100
@@ -171,6 +174,8 @@ UNIKD_GRID = [
 ]
 tuning['UniKD + KD'] = UNIKD_GRID
 tuning['UniKD + DKD'] = UNIKD_GRID
+grid_extensions['UniKD + KD'] = {f'{UNIKD_LOSS}.consistency_weight': 0.25}
+grid_extensions['UniKD + DKD'] = {f'{UNIKD_LOSS}.consistency_weight': 0.25}
 
 
 def unikd_levels(first: int, pooled: bool = False) -> dict:
@@ -389,6 +394,7 @@ MGKD_GRID = [
 ]
 tuning['MGKD + KD'] = MGKD_GRID
 tuning['MGKD + UniKD'] = MGKD_GRID
+grid_extensions['MGKD + UniKD'] = {f'{MGKD_LOSS}.loss_weight': 4}
 
 # The centre ('default', MAS with the row's tuned values) runs anyway.
 ablations['MGKD'] = dict(
