@@ -257,9 +257,20 @@ def with_hosts(protocol: Protocol, rows: Optional[List[str]]) -> Optional[
 
 
 def restrict(protocol: Protocol, rows: Optional[List[str]]) -> Protocol:
-    """The protocol with only ``rows`` (and the ablations centred on them)."""
+    """The protocol with only ``rows`` (and the ablations centred on them,
+    and only those rows in its long schedule)."""
     if rows is None:
         return protocol
+    long = protocol.long_schedule
+    if long is not None:
+        kept = [row for row in long['rows'] if row in rows]
+        protocol.long_schedule = dict(
+            long,
+            rows=kept,
+            row_options={
+                k: v
+                for k, v in long.get('row_options', {}).items() if k in kept
+            }) if kept else None
     protocol.rows = {k: v for k, v in protocol.rows.items() if k in rows}
     protocol.tuning = {k: v for k, v in protocol.tuning.items() if k in rows}
     protocol.ablations = {

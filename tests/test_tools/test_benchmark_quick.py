@@ -3,7 +3,7 @@
 Accuracy is not asserted: a few dozen iterations mean nothing. The test
 checks that every stage runs through ``tools/train.py`` (an add-on row after
 its host's tuning, the MGKD analyser once, an ablation, the final table, the
-interleaved cost), that each run leaves a record, and that a second call
+longer-schedule stage, the interleaved cost), that each run leaves a record, and that a second call
 trains nothing and rebuilds the same report from the records.
 """
 import json
@@ -24,10 +24,12 @@ def test_quick_benchmark_runs_every_stage_and_resumes(tmp_path):
                      for p in (tmp_path / 'records').rglob('*.json'))
     assert 'teacher.json' in records and 'cost.json' in records
     assert 'tune/kd/shipped-seed0.json' in records
-    assert 'final/mgkd_kd/tuned-seed0.json' in records
+    assert 'final/mgkd_kd/tuned-seed100.json' in records
     assert any(r.startswith('ablation/mgkd/') for r in records)
+    # the 24-epoch stage's rows among these (KD), at the quick schedule
+    assert 'long/kd/tuned-seed100.json' in records
     final = json.loads(
-        (tmp_path / 'records/final/mgkd_kd/tuned-seed0.json').read_text())
+        (tmp_path / 'records/final/mgkd_kd/tuned-seed100.json').read_text())
     assert final['host'] == 'KD' and final['split'] == 'test'
     assert 0 <= final['top1'] <= 100 and final['training_only_params'] > 0
     assert any(k.endswith('mgkd_analyser.checkpoint') for k in final)
@@ -61,8 +63,8 @@ def test_quick_benchmark_runs_every_stage_and_resumes(tmp_path):
     # what is done and what is left, without training
     listed = run_tool('benchmark.py', *args, '--list')
     assert re.search(TRAINING, listed.stdout) is None
-    for stage in ('tune', 'final', 'ablation'):
+    for stage in ('tune', 'final', 'ablation', 'long'):
         assert re.search(rf'^{stage}: (\d+) / \1 finished', listed.stdout,
                          re.M), stage
-    assert re.search(r'^  done +final/mgkd_kd/tuned-seed0 ', listed.stdout,
+    assert re.search(r'^  done +final/mgkd_kd/tuned-seed100 ', listed.stdout,
                      re.M)

@@ -68,10 +68,11 @@ def collapse_choice(settings: Dict[str, List[dict]], runs: Dict[str, int],
 
     Returns:
         dict: ``settings`` (:func:`setting_summary` plus ``qualifies``,
-        ``departure`` and ``vs_pick``: the paired difference against the
-        authors'-code pick), ``pick`` (the authors'-code setting (b) picks,
-        or None), ``chosen`` and ``why``; ``chosen`` is None while a
-        setting misses runs or a reference.
+        ``departure``, ``vs_pick``: the paired difference against the
+        authors'-code pick, and ``vs``: against ``versus``), ``pick`` (the
+        authors'-code setting (b) picks, or None), ``chosen``, ``versus``
+        (the pick, else the chosen setting) and ``why``; ``chosen`` is None
+        while a setting misses runs or a reference.
     """
     rows = {}
     for name, records in settings.items():
@@ -81,7 +82,7 @@ def collapse_choice(settings: Dict[str, List[dict]], runs: Dict[str, int],
                                 and summary['diverged'] == 0)
         summary['departure'] = name in departures
         rows[name] = summary
-    out = dict(settings=rows, pick=None, chosen=None, why='')
+    out = dict(settings=rows, pick=None, chosen=None, versus=None, why='')
     if not all(s['complete'] and s['collapsed'] is not None
                for s in rows.values()):
         out['why'] = 'waiting for runs: every setting needs all its seeds'
@@ -109,29 +110,39 @@ def collapse_choice(settings: Dict[str, List[dict]], runs: Dict[str, int],
         summary['vs_pick'] = (None if out['pick'] in (None, name) else
                               paired_difference(paired[name],
                                                 paired[out['pick']], metric))
-    # (c) a departure only where nothing else qualifies, or if it is ahead
-    if out['pick'] is None:
-        if departing:
-            out['chosen'] = max(departing, key=lambda n: rows[n]['mean'])
-            out['why'] = ("no authors'-code setting qualifies; the "
-                          'qualifying departure with the best mean')
-        else:
-            out['chosen'] = 'default'
-            out['why'] = ('no setting qualifies: the default stays and the '
-                          'collapse rates are reported')
-        return out
-    ahead = [n for n in departing
-             if rows[n]['vs_pick']['verdict'] == 'ahead']
-    if ahead:
-        out['chosen'] = max(ahead, key=lambda n: rows[n]['mean'])
-        out['why'] = (f'a departure that qualifies and is ahead of '
-                      f'`{out["pick"]}`')
-    else:
-        out['chosen'] = out['pick']
-        out['why'] = ("the cheapest qualifying authors'-code setting not "
-                      'behind another; no qualifying departure is ahead of '
-                      'it')
+    out.update(_departure_rule(rows, out['pick'], departing))
+    # every setting against the pick, else against what stays the default
+    out['versus'] = out['pick'] or out['chosen']
+    for name, summary in rows.items():
+        summary['vs'] = (None if name == out['versus'] else
+                         paired_difference(paired[name],
+                                           paired[out['versus']], metric))
     return out
+
+
+def _departure_rule(rows: Dict[str, dict], pick: Optional[str],
+                    departing: List[str]) -> dict:
+    """(c): ``chosen`` and ``why``; a departure only where nothing of the
+    authors' code qualifies (``pick`` None), or if it is ahead of it."""
+    if pick is None:
+        if departing:
+            return dict(
+                chosen=max(departing, key=lambda n: rows[n]['mean']),
+                why=("no authors'-code setting qualifies; the qualifying "
+                     'departure with the best mean'))
+        return dict(
+            chosen='default',
+            why=('no setting qualifies: the default stays and the collapse '
+                 'rates are reported'))
+    ahead = [n for n in departing if rows[n]['vs_pick']['verdict'] == 'ahead']
+    if ahead:
+        return dict(
+            chosen=max(ahead, key=lambda n: rows[n]['mean']),
+            why=f'a departure that qualifies and is ahead of `{pick}`')
+    return dict(
+        chosen=pick,
+        why=("the cheapest qualifying authors'-code setting not behind "
+             'another; no qualifying departure is ahead of it'))
 
 
 def fmt_worst(worst: Optional[dict], metric: Metric) -> str:

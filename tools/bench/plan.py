@@ -276,7 +276,8 @@ class Protocol:
                                              self.seeds['ablation']))
 
     def quick(self) -> 'Protocol':
-        """A smoke-test version: one seed, two grid points, one variant."""
+        """A smoke-test version: one seed, two grid points, one variant,
+        the long stage at the quick schedule, final runs on any machine."""
         return dataclasses.replace(
             self,
             tuning={k: v[:2]
@@ -293,7 +294,11 @@ class Protocol:
             seeds={k: v[:1]
                    for k, v in self.seeds.items()},
             long_schedule=self.long_schedule and dict(
-                self.long_schedule, seeds=self.seeds['final'][:1]))
+                self.long_schedule,
+                seeds=self.seeds['final'][:1],
+                options={},
+                row_options={}),
+            final_machine=None)
 
 
 def point_label(index: int) -> str:

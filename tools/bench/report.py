@@ -1096,10 +1096,13 @@ def collapse_choice_lines(choice: dict,
         "with zero collapses and divergences; among the authors'-code "
         'settings the cheapest not behind another is picked; a departure '
         "from the authors' code is chosen only if none of those qualifies "
-        'or if it is ahead of the pick.', '',
+        'or if it is ahead of the pick. Each setting is set against the '
+        'pick, or, where nothing qualifies, against what stays the '
+        'default (paired by row and seed).', '',
         '| setting | departure | runs | collapsed | diverged | '
         f'mean {metric.prose} | '
-        'worst seed | vs the pick [95 % CI] | qualifies |',
+        f'worst seed | vs `{choice.get("versus") or "the pick"}` '
+        '[95 % CI] | qualifies |',
         '|---|---|---|---|---|---|---|---|---|'
     ]
     for name, s in choice['settings'].items():
@@ -1113,7 +1116,7 @@ def collapse_choice_lines(choice: dict,
             f'| {name} | {"yes" if s["departure"] else "no"} | {s["runs"]}'
             f'{"" if s["complete"] else " (incomplete)"} | {collapsed} | '
             f'{s["diverged"]} | {mean} | {fmt_worst(s["worst"], metric)} | '
-            f'{fmt_diff(s.get("vs_pick"))} | '
+            f'{fmt_diff(s.get("vs"))} | '
             f'{"yes" if s["qualifies"] else "no"} |')
     verdict = (f'**The rule picks `{choice["chosen"]}`**: {choice["why"]}.'
                if choice['chosen'] else f'Not decided yet: {choice["why"]}.')

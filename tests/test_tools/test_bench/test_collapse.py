@@ -66,6 +66,11 @@ def test_departures_only_when_nothing_else_qualifies_or_ahead():
 
 
 def test_nothing_qualifies_the_default_stays():
-    choice = choose({'default': runs(COLLAPSING), 'ramp': runs(COLLAPSING)})
-    assert choice['chosen'] == 'default'
+    # ahead of the default, and collapsing on the same seed
+    better = [v + 0.3 + 0.01 * i for i, v in enumerate(COLLAPSING)]
+    choice = choose({'default': runs(COLLAPSING), 'ramp': runs(better)})
+    assert choice['chosen'] == 'default' == choice['versus']
     assert 'no setting qualifies' in choice['why']
+    # every setting is still set against the default that stays
+    assert choice['settings']['ramp']['vs']['verdict'] == 'ahead'
+    assert choice['settings']['default']['vs'] is None

@@ -1,4 +1,6 @@
 """bench.plan: tuned settings, host chains, ablations and run order."""
+import dataclasses
+
 import pytest
 from bench.plan import Planner, Protocol, Run, rotate_by_seed, slugify
 from conftest import Records, protocol
@@ -70,7 +72,12 @@ def test_long_schedule_reruns_tuned_rows_longer_on_some_final_seeds():
     assert planner.long_runs('A + KD') == []  # not a long-schedule row
     assert planner.size('long') == 4
     assert protocol().stages() == ('tune', 'ablation', 'final')
-    assert p.quick().long_schedule['seeds'] == [0]
+    # --quick: one seed, at the quick schedule, on any machine
+    quick = dataclasses.replace(p, final_machine=dict(threads=1)).quick()
+    assert quick.long_schedule['seeds'] == [0]
+    assert quick.long_schedule['options'] == {}
+    assert quick.long_schedule['row_options'] == {}
+    assert quick.final_machine is None
 
 
 @pytest.mark.parametrize('long, message', [

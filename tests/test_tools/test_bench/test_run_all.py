@@ -208,6 +208,16 @@ def test_each_protocol_gets_its_own_dirs_and_quick_rows():
     }
 
 
+def test_rows_restrict_the_long_schedule_too():
+    long = dict(rows=['KD', 'B + A'], seeds=[0], options={'e': 24},
+                row_options={'B + A': {'w': 3}})
+    p = benchmark.restrict(protocol(long_schedule=long), ['KD', 'A + KD'])
+    assert p.long_schedule == dict(long, rows=['KD'], row_options={})
+    p = benchmark.restrict(protocol(long_schedule=long), ['A + KD'])
+    assert p.long_schedule is None and p.stages() == (
+        'tune', 'ablation', 'final')
+
+
 def test_list_without_the_teacher_names_the_protocols_teacher(tmp_path):
     p = protocol(path='det/protocol.py', teacher=Teacher(
         config='det_teacher.py', weights=str(tmp_path / 'none.pth'),
