@@ -564,6 +564,15 @@ class Benchmark:
         return body
 
 
+def report_args(args: argparse.Namespace) -> argparse.Namespace:
+    """The arguments of the report after a sitting: ``--rows`` restricts
+    the runs, not the report, whose README blocks and docs cover the whole
+    protocol (``--quick`` keeps its rows: its report is its own)."""
+    if args.rows is None or args.quick:
+        return args
+    return argparse.Namespace(**{**vars(args), 'rows': None})
+
+
 def main() -> None:
     args = parse_args()
     os.chdir(ROOT)
@@ -580,16 +589,20 @@ def main() -> None:
                          'stale' if bench.store.is_stale(run) else 'missing')
                 print(f'  {state:8s} {run.slug}  {dict(run.options)}')
         return
+    failed = {}
     if not args.report:
         bench.run_all()
-        if bench.failed:
-            print(bench.report(command))
-            sys.exit('Failed runs (no record written):\n' + '\n'.join(
-                f'  {slug}: {why}' for slug, why in bench.failed.items()))
-        if args.stage in ('cost', 'all') and (args.stage == 'cost'
-                                              or not bench.pending()):
+        failed = bench.failed
+        if not failed and args.stage in ('cost', 'all') and (
+                args.stage == 'cost' or not bench.pending()):
             bench.measure_cost()
+    scope = report_args(args)
+    if scope is not args:
+        bench = Benchmark(scope)
     print(bench.report(command))
+    if failed:
+        sys.exit('Failed runs (no record written):\n' + '\n'.join(
+            f'  {slug}: {why}' for slug, why in failed.items()))
 
 
 if __name__ == '__main__':

@@ -139,13 +139,18 @@ tuning = {
 # (after 10, shipped), DKD a 4-epoch warm-up (after 2), both UniKD rows
 # consistency_weight 0.5 (after 1, shipped) and MGKD + UniKD loss_weight 2
 # (after 1, shipped); the UniKD and MGKD entries are added below, with
-# their grids.
+# their grids. DIST took its shipped point, whose tau 1 is the low edge of
+# its tau axis (1, 2, 4): tau 0.5, declared after the others (before any
+# DIST run of it), when the rule was read over every row again.
 grid_extensions = {
     'FitNets + KD': {
         'model.distiller.distill_losses.loss_s3.loss_weight': 100
     },
     'DKD': {
         'custom_hooks.0.warmup_epochs': 8
+    },
+    'DIST': {
+        'model.distiller.distill_losses.loss_dist.tau': 0.5
     },
 }
 

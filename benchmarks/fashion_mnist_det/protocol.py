@@ -17,8 +17,8 @@ shipped config of its row plus ``--cfg-options``;
   from the tuning and ablation seeds), test canvases (t10k images).
 
 The score is COCO box mAP (IoU 0.50:0.95) in points (x100), with AP50 beside
-it. All runs of a table train on CPU with one machine fingerprint
-(``final_machine`` once the final seeds run). The teacher (R-34 width 16,
+it. All final runs train on CPU with one machine fingerprint
+(``final_machine``; the tool leaves them to a matching machine). The teacher (R-34 width 16,
 12 epochs on the training canvases) is trained once and committed with its
 hash, so every machine distils from the same one.
 """
@@ -80,6 +80,10 @@ teacher = dict(
 
 seeds = dict(tune=[0, 1], ablation=[0, 1, 2, 3, 4], final=[100, 101, 102,
                                                            103, 104])
+# one machine per table: the classification protocol's fingerprint (CPU, 1
+# thread, kernels capped at AVX2, the torch of requirements.txt)
+final_machine = dict(
+    device='cpu', torch='2.14.1+cu130', threads=1, cpu_capability='AVX2')
 
 # FBKD (configs/fbkd/) does not fit: its non-local connectors make a step
 # cost about twice the student alone's (CWD's and PKD's about 1.2x, measured

@@ -218,6 +218,16 @@ def test_rows_restrict_the_long_schedule_too():
         'tune', 'ablation', 'final')
 
 
+def test_rows_restrict_the_runs_not_the_report():
+    a = argparse.Namespace(rows=['DIST'], quick=False, stage='tune')
+    scope = benchmark.report_args(a)
+    assert scope.rows is None and a.rows == ['DIST'] and scope.stage == 'tune'
+    quick = argparse.Namespace(rows=['KD'], quick=True)
+    assert benchmark.report_args(quick) is quick
+    every = argparse.Namespace(rows=None, quick=False)
+    assert benchmark.report_args(every) is every
+
+
 def test_list_without_the_teacher_names_the_protocols_teacher(tmp_path):
     p = protocol(path='det/protocol.py', teacher=Teacher(
         config='det_teacher.py', weights=str(tmp_path / 'none.pth'),
