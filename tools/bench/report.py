@@ -511,6 +511,7 @@ class Report:
             '- paired differences: per seed, a minus b; 95 % t interval '
             '(SciPy); "ahead" only when the interval lies above zero.',
         ]
+        lines += self._declared_lines()
         teacher = self.extras.get('teacher')
         if teacher:
             lines.append(
@@ -562,6 +563,34 @@ class Report:
                 'epoch(s) on '
                 f'{options.get("train_dataloader.dataset.indices", "?")} '
                 'images, one seed; a smoke test, the numbers mean nothing.**')
+
+    def _declared_lines(self) -> List[str]:
+        """The protocol's optional declarations, one line each: grid edges,
+        the final table's machine, the longer schedule."""
+        p, lines = self.protocol, []
+        if p.grid_extensions:
+            lines.append(
+                '- grid edges: a row whose best held-out point lay at its '
+                "grid's edge got the next value of that progression, once "
+                f'({", ".join(p.grid_extensions)}; *edge* in the tuning '
+                'table);')
+        long = p.long_schedule
+        if p.final_machine:
+            stages = 'final and longer-schedule' if long else 'final'
+            machine = ', '.join(f'{k} {v}' for k, v in p.final_machine.items())
+            lines.append(
+                f'- one machine per table: every {stages} run trains on '
+                f'{machine}; a record from another machine is stale, and the '
+                'tool leaves those runs to a matching one;')
+        if long:
+            options = long.get('options', {})
+            given = fmt_options(options) if options else 'the same options'
+            lines.append(
+                f'- longer schedule: {", ".join(long["rows"])} at their tuned '
+                f'settings, with {given}, on seeds {list(long["seeds"])} of '
+                'the final table (test split), paired with its runs of those '
+                'seeds.')
+        return lines
 
     def studied(self) -> str:
         """The method of the collapse study: its first ablation's row, up to

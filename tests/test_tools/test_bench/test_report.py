@@ -200,6 +200,24 @@ def test_ablation_table_names_its_seeds_and_centre():
                          '-20.00 [-21.00, -19.00] behind |')
 
 
+def test_the_protocol_section_says_what_else_was_declared():
+    p, records = finished_protocol()
+    p = dataclasses.replace(
+        p, grid_extensions={'KD': {'tau': 8}},
+        final_machine=dict(device='cpu', threads=1),
+        long_schedule=dict(rows=['KD'], seeds=[0, 1], options={'e': 24}))
+    text = Report(Planner(p, records), cost=None, extras={}).markdown('x')
+    assert "once (KD; *edge* in the tuning table);" in text
+    assert ('- one machine per table: every final and longer-schedule run '
+            'trains on device cpu, threads 1; a record from another machine '
+            'is stale') in text
+    assert ('- longer schedule: KD at their tuned settings, with `e=24`, on '
+            'seeds [0, 1] of the final table') in text
+    bare = Report(Planner(finished_protocol()[0], records), cost=None,
+                  extras={}).markdown('x')
+    assert 'grid edges' not in bare and 'one machine' not in bare
+
+
 def test_a_pinned_centre_and_a_grid_edge_point_are_said():
     p, records = finished_protocol()
     p = dataclasses.replace(
