@@ -38,7 +38,7 @@ def test_no_verdict_between_methods_while_the_final_table_runs():
     status = final_status()
     assert status['finished'] < status['total'] == 9 * 10
     assert PROTOCOL['seeds']['final'] == list(range(100, 110))
-    assert not report()['differences']
+    # differences over the first seeds may be shown; no verdict is drawn
     assert 'for now, no ranking' in text('README.md')
     assert ('this README draws no verdict between methods'
             in text('README.md'))

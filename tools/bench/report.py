@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from .collapse import collapse_choice, fmt_worst
 from .curves import collapse_curve_lines
 from .machine import fingerprint_label
-from .plan import LONG, Planner, Run
+from .plan import LONG, Planner, Protocol, Run
 from .stats import (COLLAPSE_MARGIN, POWER, comparisons, holm,
                     paired_difference, student_reference, summarise)
 from .task import BASELINES, Metric
@@ -90,6 +90,12 @@ VERDICT_WORDS = {
     'behind': 'a loss',
     'not separated': 'no measured gain'
 }
+
+
+def table_complete(final: Dict[str, dict], protocol: Protocol) -> bool:
+    """Whether every row of the final table has all its seeds: verdicts
+    are drawn from the complete table only, never from its first seeds."""
+    return all(final.get(row, {}).get('complete') for row in protocol.rows)
 
 
 def verdict_lines(diffs: List[dict],
@@ -653,7 +659,8 @@ class Report:
         ]
         lines += ['', f'![paired differences]({self.protocol.output.name}'
                   '.png)', '', '### Verdict', '']
-        lines += verdict_lines(diffs, self.protocol.rows,
+        lines += verdict_lines(diffs if table_complete(final, self.protocol)
+                               else [], self.protocol.rows,
                                baselines=self.protocol.output.baselines)
         return lines
 

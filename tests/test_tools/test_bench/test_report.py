@@ -200,6 +200,18 @@ def test_ablation_table_names_its_seeds_and_centre():
                          '-20.00 [-21.00, -19.00] behind |')
 
 
+def test_no_verdict_from_the_first_seeds_of_an_unfinished_table():
+    p, records = finished_protocol()
+    p.output = dataclasses.replace(p.output, baselines=('KD', ))
+    text = Report(Planner(p, records), cost=None, extras={}).markdown('x')
+    assert '- **A + KD is not ahead of every built-in distiller**' in text
+    del records.values[('KD', 'tuned', 4)]
+    text = Report(Planner(p, records), cost=None, extras={}).markdown('x')
+    assert ('- **A + KD**: not every paired comparison with the built-ins '
+            'has finished yet.') in text
+    assert 'is not ahead of every built-in' not in text
+
+
 def test_the_protocol_section_says_what_else_was_declared():
     p, records = finished_protocol()
     p = dataclasses.replace(
