@@ -55,8 +55,7 @@ from bench.records import (RecordStore, config_hash, file_hash,  # noqa: E402
                            matches)
 from bench.report import (Report, collapse_choice_lines,  # noqa: E402
                           cost_choice_lines, output_paths, plot,
-                          replace_block, results_block, table_complete,
-                          verdict_lines, write_json)
+                          replace_block, results_block, write_json)
 from bench.run import (Context, all_options, execute,  # noqa: E402
                        format_value, max_epochs, present_keys, run_env,
                        weight_options)
@@ -542,10 +541,7 @@ class Benchmark:
         body = results_block(
             final, data['differences'], rows, metric, doc,
             osp.relpath(doc, osp.dirname(path) or '.'),
-            verdict_lines(data['differences']
-                          if table_complete(final, self.protocol) else [],
-                          self.protocol.rows, rows,
-                          output.baselines))
+            report.verdicts(final, data['differences'], rows))
         name = block.get('ablation')
         if name in data['ablations']:
             body += '\n' + '\n'.join(

@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from .collapse import collapse_choice, fmt_worst
 from .curves import collapse_curve_lines
 from .machine import fingerprint_label
-from .plan import LONG, Planner, Protocol, Run
+from .plan import LONG, Planner, Run
 from .stats import (COLLAPSE_MARGIN, POWER, comparisons, holm,
                     paired_difference, student_reference, summarise)
 from .task import BASELINES, Metric
@@ -90,12 +90,6 @@ VERDICT_WORDS = {
     'behind': 'a loss',
     'not separated': 'no measured gain'
 }
-
-
-def table_complete(final: Dict[str, dict], protocol: Protocol) -> bool:
-    """Whether every row of the final table has all its seeds: verdicts
-    are drawn from the complete table only, never from its first seeds."""
-    return all(final.get(row, {}).get('complete') for row in protocol.rows)
 
 
 def verdict_lines(diffs: List[dict],
@@ -659,10 +653,18 @@ class Report:
         ]
         lines += ['', f'![paired differences]({self.protocol.output.name}'
                   '.png)', '', '### Verdict', '']
-        lines += verdict_lines(diffs if table_complete(final, self.protocol)
-                               else [], self.protocol.rows,
-                               baselines=self.protocol.output.baselines)
-        return lines
+        return lines + self.verdicts(final, diffs)
+
+    def verdicts(self,
+                 final: Dict[str, dict],
+                 diffs: List[dict],
+                 shown: Optional[Sequence[str]] = None) -> List[str]:
+        """:func:`verdict_lines` of ``shown`` rows (all where None), drawn
+        from the complete final table only, never from its first seeds."""
+        complete = all(
+            final.get(row, {}).get('complete') for row in self.protocol.rows)
+        return verdict_lines(diffs if complete else [], self.protocol.rows,
+                             shown, self.protocol.output.baselines)
 
     def _long_lines(self, long: Dict[str, dict], diffs: List[dict],
                     final: Dict[str, dict]) -> List[str]:
