@@ -29,8 +29,11 @@ data: $(STAMP)
 demo: data
 	$(PY) tools/run_demo.py
 
+# two pytest workers (pytest-xdist), each test file on one of them (its
+# module fixtures built once): most of a test's time is single-threaded
+# Python (imports, config parsing, subprocess start-up)
 test: data
-	$(PY) -m pytest tests
+	$(PY) -m pytest -n 2 --dist loadfile tests
 
 # The tests marked `training` (their assertions depend on what a short
 # training reaches) under each CPU kernel family torch can pick; on an

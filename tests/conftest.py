@@ -1,4 +1,5 @@
 """Shared fixtures: the Fashion-MNIST data and a tiny trained teacher."""
+import os
 import os.path as osp
 
 import pytest
@@ -6,6 +7,11 @@ import torch
 from helpers import DATA_ROOT, SMALL_DATA, TEACHER_CONFIG, run_tool
 
 import mmrazor_unified  # noqa: F401  (compat layer + registration first)
+
+# Tools the tests start run one torch thread each (a test may still set its
+# own): `make test` runs two workers on 2 cores, and two 2-thread trainings
+# side by side oversubscribe them.
+os.environ.setdefault('OMP_NUM_THREADS', '1')
 
 
 @pytest.fixture(scope='session', autouse=True)
@@ -40,3 +46,11 @@ def tiny_teacher_ckpt(tmp_path_factory, small_data):
     ckpt = work_dir / 'epoch_1.pth'
     assert ckpt.is_file()
     return str(ckpt)
+
+
+def pytest_collection_modifyitems(items):
+    """Tests marked ``minutes`` first (stable order otherwise): with
+    ``make test``'s two workers (``-n 2 --dist loadfile``) the longest files
+    start first and the short ones fill in, instead of one long file
+    running alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker('minutes') is None)

@@ -1,4 +1,5 @@
 """Shared test helpers: repository paths and running our tools."""
+import fcntl
 import os
 import os.path as osp
 import re
@@ -96,12 +97,19 @@ def site_packages(python: str) -> str:
 
 
 def pip_in_venv(python: str, *args: str) -> None:
-    """Run this interpreter's pip on the venv of ``python``."""
-    subprocess.run(
-        [sys.executable, '-m', 'pip', '--python', python, '-q', *args],
-        check=True,
-        cwd=ROOT,
-        capture_output=True)
+    """Run this interpreter's pip on the venv of ``python``.
+
+    One pip at a time across test workers (``make test`` runs two): an
+    install of this repository builds in its tree (``build/``,
+    ``*.egg-info``).
+    """
+    with open(osp.join(ROOT, '.pip-test.lock'), 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(
+            [sys.executable, '-m', 'pip', '--python', python, '-q', *args],
+            check=True,
+            cwd=ROOT,
+            capture_output=True)
 
 
 def readme_snippet(readme: str, name: str) -> str:

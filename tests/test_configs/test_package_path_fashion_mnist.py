@@ -13,6 +13,8 @@ from config_runs import (as_options, checkpoint_overrides, is_detection, job,
 from helpers import ROOT
 from mmengine.config import Config
 
+pytestmark = pytest.mark.minutes
+
 CONFIGS = shipped_configs('*fashion-mnist*.py')
 TRAIN, TEST = (osp.join(ROOT, 'tools', t) for t in ('train.py', 'test.py'))
 

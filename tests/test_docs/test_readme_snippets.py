@@ -16,6 +16,8 @@ from docs_snippets import (DET_PAIR_CONFIG, DET_TEACHER, TEACHER, Snippet,
 from helpers import ROOT
 from mmengine.config import Config
 
+pytestmark = pytest.mark.minutes
+
 DEMO_TEST = 'tests/test_tools/test_run_demo.py runs the demo (1 epoch each)'
 SYNOPSIS = 'a usage synopsis, not a command; its options are tested in tests/'
 INSTALL = 'installs: tests/test_startup_hook.py installs both ways into a venv'

@@ -36,6 +36,8 @@ from mmengine.config import Config
 
 from mmrazor_unified.datasets.fashion_mnist_det import CLASSES
 
+pytestmark = pytest.mark.minutes
+
 MMRAZOR_TOOLS = osp.join(osp.dirname(mmrazor.__file__), '.mim', 'tools')
 MMDET_TEST = osp.join(osp.dirname(mmdet.__file__), '.mim', 'tools', 'test.py')
 TOOLS = osp.join(ROOT, 'tools')

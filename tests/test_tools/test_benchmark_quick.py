@@ -9,7 +9,11 @@ trains nothing and rebuilds the same report from the records.
 import json
 import re
 
+import pytest
+
 from helpers import run_tool
+
+pytestmark = pytest.mark.minutes
 
 ROWS = ['KD', 'MGKD + KD']
 # each training echoes its command: '[slug] $ <python> tools/train.py ...'

@@ -5,7 +5,11 @@ as the classification benchmark (box mAP is not asserted: a few iterations
 mean nothing)."""
 import json
 
+import pytest
+
 from helpers import run_tool
+
+pytestmark = pytest.mark.minutes
 
 PROTOCOL = 'benchmarks/fashion_mnist_det/protocol.py'
 ROWS = ['student alone', 'CWD']

@@ -11,6 +11,8 @@ from config_runs import tiny_data_options
 from helpers import ROOT
 from mmengine.config import Config
 
+pytestmark = pytest.mark.minutes
+
 KD_CONFIG = ('configs/kd/'
              'kd_logits_resnet18-w16_resnet18-w4_1xb128_fashion-mnist-10k.py')
 STUDENT_CONFIG = ('configs/fashion_mnist/'
