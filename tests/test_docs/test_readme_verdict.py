@@ -277,3 +277,64 @@ def test_unikd_readmes_read_its_ablation_as_the_records_do():
         'not separated'}
     mse = rows['fusion + MSE feature loss (no distribution heads)']
     assert mse['vs_default']['mean'] > 0
+
+
+def long_records(row: str) -> dict:
+    """Seed -> score of ``row``'s 24-epoch records."""
+    slug = row.lower().replace(' + ', '_').replace(' ', '_')
+    scores = {}
+    for path in glob.glob(osp.join(ROOT, 'benchmarks', 'fashion_mnist',
+                                   'records', 'long', slug, '*.json')):
+        with open(path) as f:
+            record = json.load(f)
+        scores[record['seed']] = record['top1']
+    return scores
+
+
+def test_readme_reads_the_24_epoch_table_as_the_records_do():
+    long = report()['long']
+    spec = PROTOCOL['long_schedule']
+    assert set(long) == set(spec['rows']) and all(
+        entry['complete'] for entry in long.values())
+    assert spec['seeds'] == PROTOCOL['seeds']['final'][:5]
+    readme = text('README.md')
+    assert ('At 24 epochs (four rows, five of the final seeds) the ranking '
+            'holds: UniKD + KD is still not separated from KD, and FitNets + '
+            'KD still has the highest mean.') in readme
+    diffs = {(d['a'], d['b']): d for d in report()['long_differences']}
+    assert (diffs['UniKD + KD', 'KD']['verdict'],
+            diffs['UniKD + KD', 'KD']['holm']) == NOT_SEPARATED
+    means = {row: e['summary']['top1']['mean'] for row, e in long.items()}
+    assert max(means, key=means.get) == 'FitNets + KD'
+    # every row gains from the longer schedule, the student alone the most
+    assert ('Every row gained from the longer schedule, the student alone '
+            'the most.') in readme
+    gains = {}
+    for row in spec['rows']:
+        short, longer = final_records(row), long_records(row)
+        gains[row] = sum(longer[s] - short[s] for s in longer) / len(longer)
+    assert min(gains.values()) > 0
+    assert max(gains, key=gains.get) == 'student alone'
+    assert ('UniKD + KD reads "behind" FitNets + KD before the correction '
+            'and not after it.') in readme
+    assert (diffs['UniKD + KD', 'FitNets + KD']['verdict'],
+            diffs['UniKD + KD', 'FitNets + KD']['holm']) == ('behind',
+                                                            'not separated')
+    detectable = [d['detectable'] for d in diffs.values()]
+    assert 'about 0.7 to 1.5 points there' in readme
+    assert (round(min(detectable), 1), round(max(detectable), 1)) == (0.7,
+                                                                      1.5)
+    # the two runs within a point of the 24-epoch student alone, on the
+    # seeds where it scored its two highest
+    assert ('Two of its 15 distilled runs (KD seed 102, UniKD + KD seed 103) '
+            'ended less than a point above the 24-epoch student alone') \
+        in readme
+    alone = long_records('student alone')
+    top2 = sorted(alone, key=alone.get, reverse=True)[:2]
+    close = sorted((row, seed) for row in spec['rows'][1:]
+                   for seed, score in long_records(row).items()
+                   if score - alone[seed] < 1.0)
+    assert close == [('KD', 102), ('UniKD + KD', 103)]
+    assert {seed for _, seed in close} == set(top2)
+    assert {row: e['summary']['collapsed'] for row, e in long.items()} == {
+        'student alone': 0, 'KD': 1, 'FitNets + KD': 0, 'UniKD + KD': 1}
