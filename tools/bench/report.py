@@ -78,11 +78,16 @@ def fmt_diff(diff: Optional[dict]) -> str:
 
 
 def fmt_options(options: dict) -> str:
+    """``--cfg-options`` as a table cell; a distillation loss's argument by
+    its name alone, once per value with the number of losses it sets
+    (e.g. five CWD losses at weight 3: ``loss_weight=3`` on 5 losses)."""
     if not options:
         return 'shipped'
-    return ', '.join(f'`{k.split(".")[-1]}={v}`'
-                     if k.startswith('model.distiller.distill_losses.') else
-                     f'`{k}={v}`' for k, v in options.items())
+    items = Counter(f'`{k.split(".")[-1]}={v}`'
+                    if k.startswith('model.distiller.distill_losses.') else
+                    f'`{k}={v}`' for k, v in options.items())
+    return ', '.join(item if n == 1 else f'{item} on {n} losses'
+                     for item, n in items.items())
 
 
 VERDICT_WORDS = {

@@ -5,8 +5,9 @@ import pytest
 
 from bench.plan import Planner
 from bench.report import (Report, ablation_table, cost_choice,
-                          cost_choice_lines, machines, replace_block,
-                          results_block, split_by_device, verdict_lines)
+                          cost_choice_lines, fmt_options, machines,
+                          replace_block, results_block, split_by_device,
+                          verdict_lines)
 from bench.task import BASELINES
 from conftest import BOX_MAP, OUTPUT, TOP1, Records, protocol
 
@@ -455,3 +456,18 @@ def test_long_schedule_table_beside_the_final_runs_of_its_seeds():
     p.long_schedule = None
     assert 'long' not in report.as_dict()
     assert '## Longer schedule' not in report.markdown('cmd')
+
+
+def test_options_cell_names_a_shared_loss_value_once():
+    """A detection grid point sets one value on each of several losses
+    (CWD's five FPN levels): the cell says it once, with the count."""
+    losses = 'model.distiller.distill_losses'
+    options = {f'{losses}.loss_cwd_fpn{i}.loss_weight': 3 for i in range(5)}
+    assert fmt_options(options) == '`loss_weight=3` on 5 losses'
+    assert fmt_options({
+        f'{losses}.loss_unikd.loss_weight': 0.3,
+        f'{losses}.loss_unikd.consistency_weight': 0.03,
+        'custom_hooks.0.warmup_epochs': 2,
+    }) == ('`loss_weight=0.3`, `consistency_weight=0.03`, '
+           '`custom_hooks.0.warmup_epochs=2`')
+    assert fmt_options({}) == 'shipped'
