@@ -106,17 +106,23 @@ def test_readmes_state_the_complete_final_tables_verdicts():
         assert 'no verdict' not in body and 'no ranking' not in body
 
 
-def final_records(row: str) -> dict:
-    """Seed -> score of ``row``'s final records."""
+def stage_records(stage: str, row: str, seeds=None) -> dict:
+    """Seed -> score of ``row``'s records of ``stage`` (``final`` or
+    ``long``), only ``seeds`` where given."""
     slug = row.lower().replace(' + ', '_').replace(' ', '_')
     scores = {}
     for path in glob.glob(osp.join(ROOT, 'benchmarks', 'fashion_mnist',
-                                   'records', 'final', slug, '*.json')):
+                                   'records', stage, slug, '*.json')):
         with open(path) as f:
             record = json.load(f)
-        if record['seed'] in PROTOCOL['seeds']['final']:
+        if seeds is None or record['seed'] in seeds:
             scores[record['seed']] = record['top1']
     return scores
+
+
+def final_records(row: str) -> dict:
+    """Seed -> score of ``row``'s final records, on the final seeds."""
+    return stage_records('final', row, PROTOCOL['seeds']['final'])
 
 
 def test_readmes_read_the_final_tables_collapses_as_the_records_do():
@@ -281,14 +287,7 @@ def test_unikd_readmes_read_its_ablation_as_the_records_do():
 
 def long_records(row: str) -> dict:
     """Seed -> score of ``row``'s 24-epoch records."""
-    slug = row.lower().replace(' + ', '_').replace(' ', '_')
-    scores = {}
-    for path in glob.glob(osp.join(ROOT, 'benchmarks', 'fashion_mnist',
-                                   'records', 'long', slug, '*.json')):
-        with open(path) as f:
-            record = json.load(f)
-        scores[record['seed']] = record['top1']
-    return scores
+    return stage_records('long', row)
 
 
 def test_readme_reads_the_24_epoch_table_as_the_records_do():
