@@ -5,10 +5,10 @@ methods differ on a shared machine. Here every method gets its model,
 optimizer wrapper and training dataloader built from its config (as
 ``tools/train.py`` builds them), and the methods take turns: in each round
 every method runs one ``train_step`` on the next batch of its own
-dataloader. Each method's step time is divided by the reference row's from
-the same round (the protocol's ``report.cost_reference``, KD for
-classification); the report gives the median ratio and its interquartile
-range.
+dataloader, in an order rotated from round to round. Each method's step
+time is divided by the reference row's from the same round (the protocol's
+``report.cost_reference``, KD for classification); the report gives the
+median ratio and its interquartile range.
 """
 import os.path as osp
 import statistics
@@ -56,6 +56,31 @@ def quartiles(values: List[float]) -> List[float]:
     return [q1, median, q3]
 
 
+def interleave(steppers: Dict[str, Any], rounds: int,
+               warmup: int) -> Dict[str, List[float]]:
+    """Each method's step seconds over ``rounds`` timed rounds.
+
+    Every round runs one step of every method; the order rotates by one
+    from round to round, so each method runs first, in the middle and last
+    equally often (in a fixed order, the first method of every round was
+    measured slower than the same model later in the round).
+
+    Args:
+        steppers (dict): Name -> object whose ``step()`` returns seconds.
+        rounds (int): Timed rounds.
+        warmup (int): Untimed rounds first.
+    """
+    names = list(steppers)
+    times: Dict[str, List[float]] = {name: [] for name in names}
+    for round_idx in range(warmup + rounds):
+        shift = round_idx % len(names)
+        for name in names[shift:] + names[:shift]:
+            seconds = steppers[name].step()
+            if round_idx >= warmup:
+                times[name].append(seconds)
+    return times
+
+
 def measure(methods: Dict[str, dict], root: str, rounds: int, warmup: int,
             reference: str) -> Dict[str, dict]:
     """Median ms/step and step-time ratio vs ``reference`` of each method.
@@ -79,12 +104,7 @@ def measure(methods: Dict[str, dict], root: str, rounds: int, warmup: int,
         name: Stepper(osp.join(root, m['config']), m['options'])
         for name, m in methods.items()
     }
-    times: Dict[str, List[float]] = {name: [] for name in steppers}
-    for round_idx in range(warmup + rounds):
-        for name, stepper in steppers.items():
-            seconds = stepper.step()
-            if round_idx >= warmup:
-                times[name].append(seconds)
+    times = interleave(steppers, rounds, warmup)
     out = {}
     for name, values in times.items():
         ratios = [v / k for v, k in zip(values, times[reference])]
