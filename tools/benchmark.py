@@ -457,10 +457,16 @@ class Benchmark:
                                      reference=output.cost_reference)
         hashes = self.cost_hashes(methods)
         import torch
+        protocol = ([] if osp.abspath(self.args.protocol) == PROTOCOL else
+                    ['--protocol', osp.relpath(self.args.protocol, ROOT)])
         record = dict(
-            command=shlex.join(['python', 'tools/benchmark.py', '--stage',
-                                'cost', '--cost-rounds', str(rounds)]),
+            command=shlex.join([
+                'python', 'tools/benchmark.py', *protocol, '--stage', 'cost',
+                '--cost-rounds',
+                str(rounds)
+            ]),
             rounds=rounds,
+            order='rotated',
             threads=torch.get_num_threads(),
             batch_size=output.cost_batch_size,
             methods={

@@ -788,13 +788,17 @@ class Report:
                             '--stage cost`).']
         c = self.cost
         ref = self.protocol.output.cost_reference
+        # records before the rotation (bench.cost.interleave) have no order
+        order = ('in an order rotated from round to round'
+                 if c.get('order') == 'rotated' else
+                 'in the same order every round')
         lines += [
             f'`{c["command"]}`: {c["rounds"]} rounds; in each round every '
             'method runs one full training step (next batch from its '
             'dataloader, data preprocessor, forward, backward, optimizer '
             'step; the teacher runs every step, as in a plain '
             '`tools/train.py` run without `model.cache_teacher_outputs`) in '
-            f'turn, on {c["threads"]} CPU thread(s), batch '
+            f'turn, {order}, on {c["threads"]} CPU thread(s), batch '
             f'{c["batch_size"]}. Ratio = the method\'s step time over '
             f'{ref}\'s in the same round; median over rounds, with the '
             'interquartile range.', '',

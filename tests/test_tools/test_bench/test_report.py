@@ -471,3 +471,20 @@ def test_options_cell_names_a_shared_loss_value_once():
     }) == ('`loss_weight=0.3`, `consistency_weight=0.03`, '
            '`custom_hooks.0.warmup_epochs=2`')
     assert fmt_options({}) == 'shipped'
+
+
+@pytest.mark.parametrize('order, words', [
+    ('rotated', 'in an order rotated from round to round'),
+    (None, 'in the same order every round'),
+])
+def test_cost_section_says_the_order_its_record_was_measured_in(order, words):
+    p, records = finished_protocol()
+    method = dict(ms=10.0, ratio=1.0, ratio_q1=1.0, ratio_q3=1.0, tuned=True,
+                  config_hash='x')
+    cost = dict(command='python tools/benchmark.py --stage cost', rounds=4,
+                threads=1, batch_size=8,
+                methods={name: dict(method) for name in p.rows})
+    if order:
+        cost['order'] = order
+    text = Report(Planner(p, records), cost=cost, extras={}).markdown('x')
+    assert f'in turn, {words}, on 1 CPU thread(s)' in text
