@@ -107,6 +107,8 @@ def parse_args() -> argparse.Namespace:
         help='run the frozen teacher on every batch instead of once per '
         'training view (model.cache_teacher_outputs)')
     parser.add_argument('--cost-rounds', type=int, default=60)
+    parser.add_argument('--cost-warmup', type=int, default=2,
+                        help='untimed rounds before the timed ones')
     parser.add_argument('--protocol', default=PROTOCOL)
     parser.add_argument(
         '--work-dir',
@@ -451,22 +453,30 @@ class Benchmark:
 
     def measure_cost(self) -> None:
         rounds = 4 if self.args.quick else self.args.cost_rounds
+        import torch
+        if self.args.threads:  # as the runs of the table train
+            torch.set_num_threads(self.args.threads)
         methods = self.cost_methods()
         output = self.protocol.output
-        result = cost_module.measure(methods, ROOT, rounds, warmup=2,
+        warmup = 2 if self.args.quick else self.args.cost_warmup
+        result = cost_module.measure(methods, ROOT, rounds, warmup=warmup,
                                      reference=output.cost_reference)
+        control = result.pop(cost_module.CONTROL)
         hashes = self.cost_hashes(methods)
-        import torch
         protocol = ([] if osp.abspath(self.args.protocol) == PROTOCOL else
                     ['--protocol', osp.relpath(self.args.protocol, ROOT)])
         record = dict(
             command=shlex.join([
                 'python', 'tools/benchmark.py', *protocol, '--stage', 'cost',
                 '--cost-rounds',
-                str(rounds)
+                str(rounds), '--cost-warmup',
+                str(warmup), *(['--threads', str(self.args.threads)]
+                               if self.args.threads else [])
             ]),
             rounds=rounds,
+            warmup=warmup,
             order='rotated',
+            control=control,
             threads=torch.get_num_threads(),
             batch_size=output.cost_batch_size,
             methods={

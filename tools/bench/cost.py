@@ -5,20 +5,20 @@ methods differ on a shared machine. Here every method gets its model,
 optimizer wrapper and training dataloader built from its config (as
 ``tools/train.py`` builds them), and the methods take turns: in each round
 every method runs one ``train_step`` on the next batch of its own
-dataloader, in an order rotated from round to round. Each method's step
-time is divided by the reference row's from the same round (the protocol's
-``report.cost_reference``, KD for classification); the report gives the
-median ratio and its interquartile range.
+dataloader (the same batches for every method: the sampler's seed is
+fixed), in an order rotated from round to round.
+Each method's step time is divided by the reference row's from the same
+round (the protocol's ``report.cost_reference``, KD for classification);
+the report gives the median ratio and its interquartile range.
 """
 import os.path as osp
 import statistics
 import time
 from typing import Any, Dict, Iterator, List
 
-import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
-from mmengine.runner import Runner
+from mmengine.runner import Runner, set_random_seed
 
 from mmrazor.registry import MODELS
 
@@ -34,7 +34,11 @@ class Stepper:
     def __init__(self, config: str, options: Dict[str, Any]) -> None:
         cfg = Config.fromfile(config)
         cfg.merge_from_dict(options)
+        # the same batches in the same order for every method (a detector's
+        # step time depends on its images' objects)
+        cfg.train_dataloader.sampler.seed = 0
         self.model = MODELS.build(cfg.model)
+        self.model.init_weights()  # as the runner does before training
         self.model.train()
         self.optim_wrapper = build_optim_wrapper(self.model, cfg.optim_wrapper)
         self.loader = Runner.build_dataloader(cfg.train_dataloader)
@@ -54,6 +58,9 @@ class Stepper:
 def quartiles(values: List[float]) -> List[float]:
     q1, median, q3 = statistics.quantiles(values, n=4, method='inclusive')
     return [q1, median, q3]
+
+
+CONTROL = 'control'
 
 
 def interleave(steppers: Dict[str, Any], rounds: int,
@@ -94,16 +101,18 @@ def measure(methods: Dict[str, dict], root: str, rounds: int, warmup: int,
         reference (str): The method every step time is divided by.
 
     Returns:
-        dict: Name -> ``ms``, ``ratio``, ``ratio_q1``, ``ratio_q3``.
+        dict: Name -> ``ms``, ``ratio``, ``ratio_q1``, ``ratio_q3``; also
+        :data:`CONTROL`, a second copy of ``reference`` built last, whose
+        ratio (1 but for the measurement's noise) says how close to 1 a
+        ratio must be to be unresolved.
     """
     if reference not in methods:
         raise ValueError(f'the cost needs the {reference!r} row as reference, '
                          f'got {list(methods)}')
-    torch.manual_seed(0)
-    steppers = {
-        name: Stepper(osp.join(root, m['config']), m['options'])
-        for name, m in methods.items()
-    }
+    steppers = {}
+    for name, m in [*methods.items(), (CONTROL, methods[reference])]:
+        set_random_seed(0)
+        steppers[name] = Stepper(osp.join(root, m['config']), m['options'])
     times = interleave(steppers, rounds, warmup)
     out = {}
     for name, values in times.items():

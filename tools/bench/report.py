@@ -809,6 +809,14 @@ class Report:
             lines.append(f'| {row} | {m["ms"]:.1f} | {m["ratio"]:.2f}× | '
                          f'{m["ratio_q1"]:.2f}–{m["ratio_q3"]:.2f}'
                          f'{" (stale)" if m.get("stale") else ""} |')
+        if c.get('control'):
+            m = c['control']
+            lines += [
+                '', f'Control: a second copy of {ref}, built after the '
+                f'others, measured {m["ratio"]:.2f}× {ref} (IQR '
+                f'{m["ratio_q1"]:.2f}–{m["ratio_q3"]:.2f}): a ratio that far '
+                'from 1 or closer is within this measurement\'s noise.'
+            ]
         stale = [row for row, m in c['methods'].items() if m.get('stale')]
         if stale:
             lines += [

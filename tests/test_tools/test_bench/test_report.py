@@ -486,5 +486,9 @@ def test_cost_section_says_the_order_its_record_was_measured_in(order, words):
                 methods={name: dict(method) for name in p.rows})
     if order:
         cost['order'] = order
+        cost['control'] = dict(method, ratio=1.08, ratio_q1=0.9)
     text = Report(Planner(p, records), cost=cost, extras={}).markdown('x')
     assert f'in turn, {words}, on 1 CPU thread(s)' in text
+    # the control (a second copy of the reference), where measured
+    assert ('Control: a second copy of KD, built after the others, measured '
+            '1.08× KD (IQR 0.90–1.00)' in text) == bool(order)
