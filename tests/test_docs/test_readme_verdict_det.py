@@ -72,7 +72,8 @@ def test_readme_reads_the_detection_final_table_as_the_records_do():
             "and after Holm's correction; no run diverged or collapsed."
             ) in readme
     assert "UniKD-Det's final runs are still to come" in readme
-    detectable = [d['detectable'] for d in diffs.values()]
+    # over the comparisons with all five seeds in
+    detectable = [d['detectable'] for d in diffs.values() if d['n'] == 5]
     assert ('Five seeds resolve paired differences of about '
             f'{min(detectable):.1f} to {max(detectable):.1f} box mAP points '
             'here') in readme
