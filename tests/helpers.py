@@ -1,5 +1,6 @@
 """Shared test helpers: repository paths and running our tools."""
 import fcntl
+import json
 import os
 import os.path as osp
 import re
@@ -132,3 +133,16 @@ def dict_scopes(node, path='model'):
     elif isinstance(node, (list, tuple)):
         for i, value in enumerate(node):
             yield from dict_scopes(value, f'{path}.{i}')
+
+
+def doc_text(*parts: str) -> str:
+    """A Markdown file's text under ``ROOT``, whitespace and line breaks
+    collapsed (statements are matched whatever their wrapping)."""
+    with open(osp.join(ROOT, *parts)) as f:
+        return ' '.join(f.read().split())
+
+
+def benchmark_report(name: str) -> dict:
+    """A committed benchmark report, ``docs/<name>.json``."""
+    with open(osp.join(ROOT, 'docs', f'{name}.json')) as f:
+        return json.load(f)

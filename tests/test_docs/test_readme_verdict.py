@@ -7,19 +7,13 @@ import json
 import os.path as osp
 import runpy
 
-from helpers import ROOT
+from helpers import ROOT, benchmark_report
+from helpers import doc_text as text
 from mmengine.config import Config
 
 
-def text(*parts: str) -> str:
-    """A Markdown file's text, whitespace and line breaks collapsed."""
-    with open(osp.join(ROOT, *parts)) as f:
-        return ' '.join(f.read().split())
-
-
 def report() -> dict:
-    with open(osp.join(ROOT, 'docs', 'benchmark.json')) as f:
-        return json.load(f)
+    return benchmark_report('benchmark')
 
 
 def final_status() -> dict:
