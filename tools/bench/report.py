@@ -9,8 +9,8 @@ and the score's wording are the protocol's (:class:`bench.task.Output`,
 import json
 import os.path as osp
 import re
-from collections import Counter
-from typing import Dict, List, Optional, Sequence, Tuple
+from collections import Counter, defaultdict
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .collapse import collapse_choice, fmt_worst
 from .curves import collapse_curve_lines
@@ -80,12 +80,24 @@ def fmt_diff(diff: Optional[dict]) -> str:
 def fmt_options(options: dict) -> str:
     """``--cfg-options`` as a table cell; a distillation loss's argument by
     its name alone, once per value with the number of losses it sets
-    (e.g. five CWD losses at weight 3: ``loss_weight=3`` on 5 losses)."""
+    (e.g. five CWD losses at weight 3: ``loss_weight=3`` on 5 losses), and
+    with its loss's name where losses set it to different values
+    (``loss_dkd.loss_weight=3``, ``loss_unikd.loss_weight=0.1``)."""
     if not options:
         return 'shipped'
-    items = Counter(f'`{k.split(".")[-1]}={v}`'
-                    if k.startswith('model.distiller.distill_losses.') else
-                    f'`{k}={v}`' for k, v in options.items())
+    prefix = 'model.distiller.distill_losses.'
+    losses = {k: k[len(prefix):] for k in options if k.startswith(prefix)}
+    values = defaultdict(set)
+    for key, name in losses.items():
+        values[name.split('.')[-1]].add(options[key])
+
+    def item(key: str, value: Any) -> str:
+        if key not in losses:
+            return f'`{key}={value}`'
+        arg = losses[key].split('.')[-1]
+        return f'`{arg if len(values[arg]) == 1 else losses[key]}={value}`'
+
+    items = Counter(item(k, v) for k, v in options.items())
     return ', '.join(item if n == 1 else f'{item} on {n} losses'
                      for item, n in items.items())
 

@@ -470,6 +470,13 @@ def test_options_cell_names_a_shared_loss_value_once():
         'custom_hooks.0.warmup_epochs': 2,
     }) == ('`loss_weight=0.3`, `consistency_weight=0.03`, '
            '`custom_hooks.0.warmup_epochs=2`')
+    # one argument at two values on two losses: each named with its loss
+    assert fmt_options({
+        f'{losses}.loss_dkd.loss_weight': 3,
+        f'{losses}.loss_unikd.loss_weight': 0.1,
+        f'{losses}.loss_unikd.consistency_weight': 0.01,
+    }) == ('`loss_dkd.loss_weight=3`, `loss_unikd.loss_weight=0.1`, '
+           '`consistency_weight=0.01`')
     assert fmt_options({}) == 'shipped'
 
 
