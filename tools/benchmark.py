@@ -107,8 +107,6 @@ def parse_args() -> argparse.Namespace:
         help='run the frozen teacher on every batch instead of once per '
         'training view (model.cache_teacher_outputs)')
     parser.add_argument('--cost-rounds', type=int, default=60)
-    parser.add_argument('--cost-warmup', type=int, default=2,
-                        help='untimed rounds before the timed ones')
     parser.add_argument('--protocol', default=PROTOCOL)
     parser.add_argument(
         '--work-dir',
@@ -458,8 +456,7 @@ class Benchmark:
             torch.set_num_threads(self.args.threads)
         methods = self.cost_methods()
         output = self.protocol.output
-        warmup = 2 if self.args.quick else self.args.cost_warmup
-        result = cost_module.measure(methods, ROOT, rounds, warmup=warmup,
+        result = cost_module.measure(methods, ROOT, rounds, warmup=2,
                                      reference=output.cost_reference)
         control = result.pop(cost_module.CONTROL)
         hashes = self.cost_hashes(methods)
@@ -469,12 +466,10 @@ class Benchmark:
             command=shlex.join([
                 'python', 'tools/benchmark.py', *protocol, '--stage', 'cost',
                 '--cost-rounds',
-                str(rounds), '--cost-warmup',
-                str(warmup), *(['--threads', str(self.args.threads)]
+                str(rounds), *(['--threads', str(self.args.threads)]
                                if self.args.threads else [])
             ]),
             rounds=rounds,
-            warmup=warmup,
             order='rotated',
             control=control,
             threads=torch.get_num_threads(),

@@ -98,3 +98,13 @@ def test_readmes_read_unikd_dets_final_verdicts_as_the_records_do():
             f'{interval(diffs["UniKD-Det", "CWD"])}) and not after it. '
             '**Plainly: UniKD-Det adds no measured gain to its host on this '
             'pair.**') in unikd
+
+
+def test_unikd_readme_states_unikd_dets_step_cost_as_measured():
+    cost = report()['cost']
+    assert cost['order'] == 'rotated' and cost['threads'] == 1
+    ratio = {row: m['ratio'] for row, m in cost['methods'].items()
+             if not m.get('stale')}
+    assert (f'Its training step costs {ratio["UniKD-Det"]:.2f}× the student '
+            f"alone's, its host's {ratio['DKD (RoI)']:.2f}×") in text(
+                'configs', 'unikd', 'README.md')

@@ -6,11 +6,13 @@ optimizer wrapper and training dataloader built from its config (as
 ``tools/train.py`` builds them), and the methods take turns: in each round
 every method runs one ``train_step`` on the next batch of its own
 dataloader (the same batches for every method: the sampler's seed is
-fixed), in an order rotated from round to round.
+fixed), at learning rate 0 (see :class:`Stepper`), in an order rotated
+from round to round.
 Each method's step time is divided by the reference row's from the same
 round (the protocol's ``report.cost_reference``, KD for classification);
 the report gives the median ratio and its interquartile range.
 """
+import math
 import os.path as osp
 import statistics
 import time
@@ -40,9 +42,15 @@ class Stepper:
         self.model = MODELS.build(cfg.model)
         self.model.init_weights()  # as the runner does before training
         self.model.train()
+        # learning rate 0: the step's arithmetic is unchanged, the weights
+        # stay at their start (the schedulers' warm-up does not run here,
+        # and at the full rate a distilled detector diverges within a few
+        # dozen steps, whose NaN steps are cheap)
+        cfg.optim_wrapper.optimizer.lr = 0
         self.optim_wrapper = build_optim_wrapper(self.model, cfg.optim_wrapper)
         self.loader = Runner.build_dataloader(cfg.train_dataloader)
         self._batches = self._endless()
+        self.name = config
 
     def _endless(self) -> Iterator[Any]:
         while True:
@@ -51,8 +59,14 @@ class Stepper:
     def step(self) -> float:
         """Seconds of one training step, the batch's loading included."""
         start = time.perf_counter()
-        self.model.train_step(next(self._batches), self.optim_wrapper)
-        return time.perf_counter() - start
+        log_vars = self.model.train_step(
+            next(self._batches), self.optim_wrapper)
+        seconds = time.perf_counter() - start
+        if not math.isfinite(float(log_vars['loss'])):
+            raise RuntimeError(f'{self.name}: a non-finite loss in the cost '
+                               "stage; a diverged step's time is not the "
+                               "method's cost")
+        return seconds
 
 
 def quartiles(values: List[float]) -> List[float]:
@@ -69,8 +83,7 @@ def interleave(steppers: Dict[str, Any], rounds: int,
 
     Every round runs one step of every method; the order rotates by one
     from round to round, so each method runs first, in the middle and last
-    equally often (in a fixed order, the first method of every round was
-    measured slower than the same model later in the round).
+    equally often, and none always right after the same one.
 
     Args:
         steppers (dict): Name -> object whose ``step()`` returns seconds.

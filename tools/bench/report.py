@@ -800,9 +800,13 @@ class Report:
                             '--stage cost`).']
         c = self.cost
         ref = self.protocol.output.cost_reference
-        # records before the rotation (bench.cost.interleave) have no order
-        order = ('in an order rotated from round to round'
-                 if c.get('order') == 'rotated' else
+        # records before the rotation (bench.cost.interleave) have no order;
+        # those since it also hold the batches and weights (bench.cost)
+        order = ('in an order rotated from round to round, every method on '
+                 'the same batches at learning rate 0 (the same arithmetic; '
+                 'the weights stay at their start, where without the '
+                 'schedule\'s warm-up a distilled detector diverges within '
+                 'a few dozen steps)' if c.get('order') == 'rotated' else
                  'in the same order every round')
         lines += [
             f'`{c["command"]}`: {c["rounds"]} rounds; in each round every '

@@ -1,5 +1,11 @@
 """tools/bench/cost.py: the interleaving of the methods' steps."""
-from bench.cost import interleave
+import math
+from types import SimpleNamespace
+
+import pytest
+import torch
+
+from bench.cost import Stepper, interleave
 
 
 class Fake:
@@ -23,3 +29,15 @@ def test_interleave_rotates_the_order_and_drops_warmup_rounds():
                       ['a', 'b', 'c'], ['b', 'c', 'a'], ['c', 'a', 'b']]
     # only the timed rounds (the last 4) are kept
     assert times == {'a': [1.0] * 4, 'b': [2.0] * 4, 'c': [3.0] * 4}
+
+
+def test_a_step_with_a_non_finite_loss_is_an_error():
+    """A diverged step is cheap: its time is never taken as a cost."""
+    stepper = Stepper.__new__(Stepper)  # no config: a fake model
+    stepper.name = 'x.py'
+    stepper.model = SimpleNamespace(
+        train_step=lambda batch, wrapper: {'loss': torch.tensor(math.nan)})
+    stepper.optim_wrapper = None
+    stepper._batches = iter([{}])
+    with pytest.raises(RuntimeError, match='x.py: a non-finite loss'):
+        stepper.step()
