@@ -460,7 +460,8 @@ class Benchmark:
                                      reference=output.cost_reference)
         control = result.pop(cost_module.CONTROL)
         hashes = self.cost_hashes(methods)
-        protocol = ([] if osp.abspath(self.args.protocol) == PROTOCOL else
+        protocol = ([] if osp.abspath(self.args.protocol) == osp.abspath(
+            PROTOCOL) else
                     ['--protocol', osp.relpath(self.args.protocol, ROOT)])
         record = dict(
             command=shlex.join([

@@ -89,7 +89,7 @@ def fmt_options(options: dict) -> str:
     losses = {k: k[len(prefix):] for k in options if k.startswith(prefix)}
     values = defaultdict(set)
     for key, name in losses.items():
-        values[name.split('.')[-1]].add(options[key])
+        values[name.split('.')[-1]].add(repr(options[key]))
 
     def item(key: str, value: Any) -> str:
         if key not in losses:

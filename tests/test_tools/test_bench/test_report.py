@@ -477,6 +477,9 @@ def test_options_cell_names_a_shared_loss_value_once():
         f'{losses}.loss_unikd.consistency_weight': 0.01,
     }) == ('`loss_dkd.loss_weight=3`, `loss_unikd.loss_weight=0.1`, '
            '`consistency_weight=0.01`')
+    # values that are lists (a classification grid's stage names)
+    assert fmt_options({f'{losses}.loss_a.sources': ['layer3', 'layer4']}) \
+        == "`sources=['layer3', 'layer4']`"
     assert fmt_options({}) == 'shipped'
 
 
