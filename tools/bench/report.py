@@ -91,13 +91,13 @@ def fmt_options(options: dict) -> str:
     for key, name in losses.items():
         values[name.split('.')[-1]].add(repr(options[key]))
 
-    def item(key: str, value: Any) -> str:
+    def cell(key: str, value: Any) -> str:
         if key not in losses:
             return f'`{key}={value}`'
         arg = losses[key].split('.')[-1]
         return f'`{arg if len(values[arg]) == 1 else losses[key]}={value}`'
 
-    items = Counter(item(k, v) for k, v in options.items())
+    items = Counter(cell(k, v) for k, v in options.items())
     return ', '.join(item if n == 1 else f'{item} on {n} losses'
                      for item, n in items.items())
 
