@@ -538,7 +538,8 @@ class Benchmark:
                     osp.join(ROOT, path),
                     self.readme_block(report, final, data, path, block),
                     output.markers)
-            update_metafiles(ROOT, self.protocol, final)
+            update_metafiles(ROOT, self.protocol, final,
+                             data['differences'])
         return text
 
     def readme_block(self, report: Report, final: Dict[str, dict],
