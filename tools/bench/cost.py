@@ -122,6 +122,10 @@ def measure(methods: Dict[str, dict], root: str, rounds: int, warmup: int,
     if reference not in methods:
         raise ValueError(f'the cost needs the {reference!r} row as reference, '
                          f'got {list(methods)}')
+    if CONTROL in methods:
+        raise ValueError(f'a row named {CONTROL!r} would be overwritten by '
+                         "the cost's control copy of the reference; rename "
+                         'the row')
     steppers = {}
     for name, m in [*methods.items(), (CONTROL, methods[reference])]:
         set_random_seed(0)

@@ -23,23 +23,50 @@ from .task import BASELINES, Metric
 STUDENT = 'student alone'
 
 
+def machine_label(record: dict) -> str:
+    """Where a record trained: its machine fingerprint
+    (:func:`bench.machine.fingerprint_label`; device and torch version for
+    records from before fingerprints), ``', teacher cached'`` where
+    ``model.cache_teacher_outputs`` was on."""
+    where = (fingerprint_label(record['machine']) if record.get('machine')
+             else f'{record.get("device", "?")}, torch '
+             f'{record.get("torch", "?")}')
+    return where + (', teacher cached' if record.get('teacher_cache') else '')
+
+
 def machines(records: Sequence[dict]) -> Dict[str, int]:
-    """Machine -> number of runs: where records trained, by their machine
-    fingerprint (:func:`bench.machine.fingerprint_label`; device and torch
-    version for records from before fingerprints), ``', teacher cached'``
-    where ``model.cache_teacher_outputs`` was on.
+    """Machine (:func:`machine_label`) -> number of runs.
 
     A seed gives every method the same data order and initial student on
     any device; the arithmetic differs, so the report says where each stage
     ran.
     """
+    return dict(sorted(Counter(map(machine_label, records)).items()))
 
-    def label(r: dict) -> str:
-        where = (fingerprint_label(r['machine']) if r.get('machine') else
-                 f'{r.get("device", "?")}, torch {r.get("torch", "?")}')
-        return where + (', teacher cached' if r.get('teacher_cache') else '')
 
-    return dict(sorted(Counter(map(label, records)).items()))
+def seed_machines_line(records: Sequence[dict]) -> str:
+    """Which seeds of a paired comparison trained where, e.g. ``'Trained
+    on A (seeds 0, 1, 2) and B (seeds 3, 4); every seed's runs on one
+    machine, so each paired difference is within one.'``; the seeds whose
+    runs span machines (or lack a fingerprint) are named instead."""
+    where: Dict[int, set] = {}
+    for r in records:
+        where.setdefault(r['seed'], set()).add(machine_label(r))
+    by_label: Dict[str, List[int]] = {}
+    for seed, labels in sorted(where.items()):
+        for label in labels:
+            by_label.setdefault(label, []).append(seed)
+    parts = [f'{label} (seeds {", ".join(map(str, seeds))})'
+             for label, seeds in sorted(by_label.items())]
+    if len(parts) < 2:
+        return f'Trained on {parts[0]}.' if parts else ''
+    split = [s for s, labels in sorted(where.items()) if len(labels) > 1]
+    return (f'Trained on {", ".join(parts[:-1])} and {parts[-1]}; ' + (
+        f'the runs of seeds {split} span machines (or records from before '
+        'fingerprints), so their paired differences may carry a machine '
+        'difference too.' if split else
+        "every seed's runs on one machine, so each paired difference is "
+        'within one.'))
 
 
 def fmt_pm(summary: dict, field_name: str) -> str:
@@ -766,6 +793,9 @@ class Report:
             lines += ablation_table(name, centre, rows,
                                     self.protocol.ablation_seeds(name),
                                     self.metric, heading)
+            records = [r for rs in self._ablation_records(name).values()
+                       for r in rs]
+            lines += ['', seed_machines_line(records)] if records else []
         return lines
 
     def _repeat_lines(self, repeats: List[dict]) -> List[str]:

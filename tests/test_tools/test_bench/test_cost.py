@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from bench.cost import Stepper, interleave
+from bench.cost import CONTROL, Stepper, interleave, measure
 
 
 class Fake:
@@ -41,3 +41,12 @@ def test_a_step_with_a_non_finite_loss_is_an_error():
     stepper._batches = iter([{}])
     with pytest.raises(RuntimeError, match='x.py: a non-finite loss'):
         stepper.step()
+
+
+def test_a_row_named_like_the_control_copy_is_refused():
+    methods = {name: dict(config='c.py', options={})
+               for name in ('student alone', CONTROL)}
+    with pytest.raises(ValueError, match="named 'control'"):
+        measure(methods, '.', rounds=1, warmup=0, reference='student alone')
+    with pytest.raises(ValueError, match="'KD' row as reference"):
+        measure(methods, '.', rounds=1, warmup=0, reference='KD')

@@ -6,8 +6,8 @@ import pytest
 from bench.plan import Planner
 from bench.report import (Report, ablation_table, cost_choice,
                           cost_choice_lines, fmt_options, machines,
-                          replace_block, results_block, split_by_device,
-                          verdict_lines)
+                          replace_block, results_block, seed_machines_line,
+                          split_by_device, verdict_lines)
 from bench.task import BASELINES
 from conftest import BOX_MAP, OUTPUT, TOP1, Records, protocol
 
@@ -199,6 +199,31 @@ def test_ablation_table_names_its_seeds_and_centre():
     assert 'around the tuned A + KD, seeds [0, 1, 2]' in lines[3]
     assert lines[-1] == ('| no x | 3 (1, ?) | 60.00 ± 30.00 | '
                          '-20.00 [-21.00, -19.00] behind |')
+
+
+def on(cpu: str, seed: int) -> dict:
+    return dict(seed=seed, machine=dict(device='cpu', torch='2.14', threads=1,
+                                        cpu_capability='AVX2', isa='avx2',
+                                        cpu=cpu))
+
+
+def test_the_seed_machines_line_says_whether_pairs_stay_on_one_machine():
+    def label(cpu: str) -> str:
+        return f'cpu, torch 2.14, 1 thread, AVX2 (cap avx2), {cpu}'
+
+    assert seed_machines_line([on('AMD', 0), on('AMD', 0), on('AMD', 1)]) == (
+        f'Trained on {label("AMD")} (seeds 0, 1).')
+    within = [on('AMD', s) for s in (0, 1, 2)] * 2 + [on('Intel', 3)] * 2
+    assert seed_machines_line(within) == (
+        f'Trained on {label("AMD")} (seeds 0, 1, 2) and {label("Intel")} (seeds '
+        "3); every seed's runs on one machine, so each paired difference is "
+        'within one.')
+    across = within + [on('Intel', 1)]
+    assert seed_machines_line(across).endswith(
+        'the runs of seeds [1] span machines (or records from before '
+        'fingerprints), so their paired differences may carry a machine '
+        'difference too.')
+    assert seed_machines_line([]) == ''
 
 
 def test_no_verdict_from_the_first_seeds_of_an_unfinished_table():
