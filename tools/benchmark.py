@@ -50,7 +50,7 @@ from bench import cost as cost_module  # noqa: E402  (after the compat)
 from bench.curves import plot_collapse_curves  # noqa: E402
 from bench.metafile import update_metafiles  # noqa: E402
 from bench.plan import LONG, STAGES, Planner, Protocol, Run  # noqa: E402
-from bench.machine import fingerprint  # noqa: E402
+from bench.machine import fingerprint, isa_env  # noqa: E402
 from bench.records import (RecordStore, config_hash, file_hash,  # noqa: E402
                            matches)
 from bench.report import (Report, collapse_choice_lines,  # noqa: E402
@@ -450,7 +450,24 @@ class Benchmark:
         }
 
     def measure_cost(self) -> None:
+        """Measure the cost stage and write its record.
+
+        Torch picks its CPU kernels when a process imports it, so where
+        this process lacks the runs' kernel caps the stage runs in a child
+        started with the runs' environment; the record carries that
+        machine fingerprint.
+        """
         rounds = 4 if self.args.quick else self.args.cost_rounds
+        env = run_env(self.context)
+        if any(os.environ.get(k) != v
+               for k, v in isa_env(self.context.isa).items()):
+            subprocess.run([
+                sys.executable,
+                osp.abspath(__file__), *cost_stage_argv(sys.argv[1:])
+            ],
+                           env=env,
+                           check=True)
+            return
         import torch
         if self.args.threads:  # as the runs of the table train
             torch.set_num_threads(self.args.threads)
@@ -472,6 +489,7 @@ class Benchmark:
             ]),
             rounds=rounds,
             order='rotated',
+            machine=fingerprint(self.context.device, env, self.context.isa),
             control=control,
             threads=torch.get_num_threads(),
             batch_size=output.cost_batch_size,
@@ -582,6 +600,20 @@ def report_args(args: argparse.Namespace) -> argparse.Namespace:
     if args.rows is None or args.quick:
         return args
     return argparse.Namespace(**{**vars(args), 'rows': None})
+
+
+def cost_stage_argv(argv: List[str]) -> List[str]:
+    """``argv`` (this tool's arguments) with ``--stage cost`` for its
+    ``--stage``."""
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == '--stage':
+            skip = True
+        elif not arg.startswith('--stage='):
+            out.append(arg)
+    return out + ['--stage', 'cost']
 
 
 def main() -> None:

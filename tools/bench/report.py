@@ -838,6 +838,8 @@ class Report:
                  'schedule\'s warm-up a distilled detector diverges within '
                  'a few dozen steps)' if c.get('order') == 'rotated' else
                  'in the same order every round')
+        machine = (f'on {fingerprint_label(c["machine"])}'
+                   if c.get('machine') else 'machine not recorded')
         lines += [
             f'`{c["command"]}`: {c["rounds"]} rounds; in each round every '
             'method runs one full training step (next batch from its '
@@ -845,8 +847,8 @@ class Report:
             'step; the teacher runs every step, as in a plain '
             '`tools/train.py` run without `model.cache_teacher_outputs`) in '
             f'turn, {order}, on {c["threads"]} CPU thread(s), batch '
-            f'{c["batch_size"]}. Ratio = the method\'s step time over '
-            f'{ref}\'s in the same round; median over rounds, with the '
+            f'{c["batch_size"]}, {machine}. Ratio = the method\'s step time '
+            f'over {ref}\'s in the same round; median over rounds, with the '
             'interquartile range.', '',
             f'| method | ms/step (median) | vs {ref} (median) | '
             'IQR of the ratio |', '|---|---|---|---|'

@@ -215,9 +215,9 @@ def test_the_seed_machines_line_says_whether_pairs_stay_on_one_machine():
         f'Trained on {label("AMD")} (seeds 0, 1).')
     within = [on('AMD', s) for s in (0, 1, 2)] * 2 + [on('Intel', 3)] * 2
     assert seed_machines_line(within) == (
-        f'Trained on {label("AMD")} (seeds 0, 1, 2) and {label("Intel")} (seeds '
-        "3); every seed's runs on one machine, so each paired difference is "
-        'within one.')
+        f'Trained on {label("AMD")} (seeds 0, 1, 2) and {label("Intel")} '
+        "(seeds 3); every seed's runs on one machine, so each paired "
+        'difference is within one.')
     across = within + [on('Intel', 1)]
     assert seed_machines_line(across).endswith(
         'the runs of seeds [1] span machines (or records from before '
@@ -525,6 +525,11 @@ def test_cost_section_says_the_order_its_record_was_measured_in(order, words):
         cost['control'] = dict(method, ratio=1.08, ratio_q1=0.9)
     text = Report(Planner(p, records), cost=cost, extras={}).markdown('x')
     assert f'in turn, {words}' in text and ', on 1 CPU thread(s)' in text
+    assert 'batch 8, machine not recorded. Ratio' in text
+    cost['machine'] = on('AMD', 0)['machine']
+    text = Report(Planner(p, records), cost=cost, extras={}).markdown('x')
+    assert ('batch 8, on cpu, torch 2.14, 1 thread, AVX2 (cap avx2), AMD. '
+            'Ratio') in text
     # the control (a second copy of the reference), where measured
     assert ('Control: a second copy of KD, built after the others, measured '
             '1.08× KD (IQR 0.90–1.00)' in text) == bool(order)
