@@ -39,5 +39,7 @@ def test_quick_detection_benchmark_runs_every_stage(tmp_path):
     assert set(report['final']['CWD']['summary']) >= {'box_mAP', 'box_AP50'}
     assert set(report['cost']['methods']) == set(ROWS)
     assert report['cost']['methods']['student alone']['ratio'] == 1.0
+    # measured under the runs' kernel caps, on the runs' machine
+    assert report['cost']['machine'] == final['machine']
     text = (tmp_path / 'benchmark_det.md').read_text()
     assert '| box mAP | AP50 |' in text and 'top-1' not in text
