@@ -50,7 +50,7 @@ from bench import cost as cost_module  # noqa: E402  (after the compat)
 from bench.curves import plot_collapse_curves  # noqa: E402
 from bench.metafile import update_metafiles  # noqa: E402
 from bench.plan import LONG, STAGES, Planner, Protocol, Run  # noqa: E402
-from bench.machine import fingerprint, isa_env  # noqa: E402
+from bench.machine import fingerprint  # noqa: E402
 from bench.records import (RecordStore, config_hash, file_hash,  # noqa: E402
                            matches)
 from bench.report import (Report, collapse_choice_lines,  # noqa: E402
@@ -450,31 +450,17 @@ class Benchmark:
         }
 
     def measure_cost(self) -> None:
-        """Measure the cost stage and write its record.
-
-        Torch picks its CPU kernels when a process imports it, so where
-        this process lacks the runs' kernel caps the stage runs in a child
-        started with the runs' environment; the record carries that
-        machine fingerprint.
-        """
+        """Measure the cost stage (in a child with the runs' environment,
+        :func:`bench.cost.measure_in_child`) and write its record, which
+        carries that machine fingerprint."""
         rounds = 4 if self.args.quick else self.args.cost_rounds
         env = run_env(self.context)
-        if any(os.environ.get(k) != v
-               for k, v in isa_env(self.context.isa).items()):
-            subprocess.run([
-                sys.executable,
-                osp.abspath(__file__), *cost_stage_argv(sys.argv[1:])
-            ],
-                           env=env,
-                           check=True)
-            return
-        import torch
-        if self.args.threads:  # as the runs of the table train
-            torch.set_num_threads(self.args.threads)
         methods = self.cost_methods()
         output = self.protocol.output
-        result = cost_module.measure(methods, ROOT, rounds, warmup=2,
-                                     reference=output.cost_reference)
+        measured = cost_module.measure_in_child(
+            env, self.args.threads, methods=methods, root=ROOT,
+            rounds=rounds, warmup=2, reference=output.cost_reference)
+        result = measured['methods']
         control = result.pop(cost_module.CONTROL)
         hashes = self.cost_hashes(methods)
         protocol = ([] if osp.abspath(self.args.protocol) == osp.abspath(
@@ -491,7 +477,7 @@ class Benchmark:
             order='rotated',
             machine=fingerprint(self.context.device, env, self.context.isa),
             control=control,
-            threads=torch.get_num_threads(),
+            threads=measured['threads'],
             batch_size=output.cost_batch_size,
             methods={
                 name: dict(
@@ -556,8 +542,7 @@ class Benchmark:
                     osp.join(ROOT, path),
                     self.readme_block(report, final, data, path, block),
                     output.markers)
-            update_metafiles(ROOT, self.protocol, final,
-                             data['differences'])
+            update_metafiles(ROOT, self.protocol, final, data['differences'])
         return text
 
     def readme_block(self, report: Report, final: Dict[str, dict],
@@ -600,20 +585,6 @@ def report_args(args: argparse.Namespace) -> argparse.Namespace:
     if args.rows is None or args.quick:
         return args
     return argparse.Namespace(**{**vars(args), 'rows': None})
-
-
-def cost_stage_argv(argv: List[str]) -> List[str]:
-    """``argv`` (this tool's arguments) with ``--stage cost`` for its
-    ``--stage``."""
-    out, skip = [], False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg == '--stage':
-            skip = True
-        elif not arg.startswith('--stage='):
-            out.append(arg)
-    return out + ['--stage', 'cost']
 
 
 def main() -> None:

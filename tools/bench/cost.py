@@ -13,8 +13,13 @@ round (the protocol's ``report.cost_reference``, KD for classification);
 the report gives the median ratio and its interquartile range.
 """
 import math
+import os
 import os.path as osp
+import pickle
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from typing import Any, Dict, Iterator, List
 
@@ -141,3 +146,54 @@ def measure(methods: Dict[str, dict], root: str, rounds: int, warmup: int,
             ratio_q1=q1,
             ratio_q3=q3)
     return out
+
+
+def measure_in_child(env: Dict[str, str], threads: int, **spec) -> dict:
+    """:func:`measure` in a child process started with ``env``.
+
+    Torch picks its CPU kernels when a process imports it, so the steps are
+    timed in a process started with the runs' environment (their kernel
+    caps and threads), whatever this one's.
+
+    Args:
+        env (dict): The runs' environment (:func:`bench.run.run_env`).
+        threads (int): Torch threads (0: torch's default).
+        **spec: The arguments of :func:`measure`.
+
+    Returns:
+        dict: ``methods``, what :func:`measure` returns, and ``threads``,
+        the torch threads it ran on.
+    """
+    tools = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    path = os.pathsep.join(p for p in (tools, env.get('PYTHONPATH')) if p)
+    with tempfile.TemporaryDirectory() as tmp:
+        spec_path, out_path = osp.join(tmp, 'spec.pkl'), osp.join(
+            tmp, 'out.pkl')
+        with open(spec_path, 'wb') as f:
+            pickle.dump(dict(spec, threads=threads), f)
+        subprocess.run(
+            [sys.executable, '-m', 'bench.cost', spec_path, out_path],
+            env=dict(env, PYTHONPATH=path),
+            check=True)
+        with open(out_path, 'rb') as f:
+            return pickle.load(f)
+
+
+def main(spec_path: str, out_path: str) -> None:
+    """The child of :func:`measure_in_child`: ``spec_path`` in, its result
+    to ``out_path``."""
+    import torch
+
+    import mmrazor_unified  # noqa: F401  (our modules registered)
+    with open(spec_path, 'rb') as f:
+        spec = pickle.load(f)
+    threads = spec.pop('threads')
+    if threads:
+        torch.set_num_threads(threads)
+    result = dict(methods=measure(**spec), threads=torch.get_num_threads())
+    with open(out_path, 'wb') as f:
+        pickle.dump(result, f)
+
+
+if __name__ == '__main__':
+    main(*sys.argv[1:])

@@ -77,10 +77,10 @@ def update_metafiles(root: str, protocol: Protocol, final: Dict[str, dict],
             name = rows.get(model['Config'])
             if name is None:
                 continue
-            new = (results_entry(
-                final[name], spec, protocol.metric.field,
-                [d for d in differences if d['a'] == name])
-                   if name in final and final[name]['complete'] else None)
+            new = None
+            if name in final and final[name]['complete']:
+                new = results_entry(final[name], spec, protocol.metric.field,
+                                    [d for d in differences if d['a'] == name])
             if model.get('Results') != new:
                 model['Results'] = new
                 changed = True

@@ -1,11 +1,16 @@
 """tools/bench/cost.py: the interleaving of the methods' steps."""
 import math
+import os
+import os.path as osp
+import pickle
 from types import SimpleNamespace
 
 import pytest
 import torch
 
-from bench.cost import CONTROL, Stepper, interleave, measure
+from bench import cost
+from bench.cost import (CONTROL, Stepper, interleave, measure,
+                        measure_in_child)
 
 
 class Fake:
@@ -50,3 +55,32 @@ def test_a_row_named_like_the_control_copy_is_refused():
         measure(methods, '.', rounds=1, warmup=0, reference='student alone')
     with pytest.raises(ValueError, match="'KD' row as reference"):
         measure(methods, '.', rounds=1, warmup=0, reference='KD')
+
+
+def test_the_steps_are_timed_in_a_child_started_with_the_runs_env(
+        monkeypatch):
+    children = []
+
+    def run(cmd, env, check):
+        children.append((cmd, env))
+        spec_path, out_path = cmd[-2:]
+        with open(spec_path, 'rb') as f:
+            spec = pickle.load(f)
+        with open(out_path, 'wb') as f:
+            pickle.dump(dict(methods={'KD': spec}, threads=1), f)
+
+    monkeypatch.setattr(cost.subprocess, 'run', run)
+    env = {'ATEN_CPU_CAPABILITY': 'avx2', 'OMP_NUM_THREADS': '1'}
+    measured = measure_in_child(env, 1, methods={'KD': {}}, root='.',
+                                rounds=4, warmup=2, reference='KD')
+    (cmd, child_env), = children
+    assert cmd[1:3] == ['-m', 'bench.cost']
+    # the runs' kernel caps and threads; this package's tools importable
+    assert child_env['ATEN_CPU_CAPABILITY'] == 'avx2'
+    assert child_env['OMP_NUM_THREADS'] == '1'
+    assert child_env['PYTHONPATH'].split(os.pathsep)[0] == osp.dirname(
+        osp.dirname(osp.abspath(cost.__file__)))
+    # the spec reaches the child whole, its result comes back
+    assert measured == dict(methods={'KD': dict(
+        methods={'KD': {}}, root='.', rounds=4, warmup=2, reference='KD',
+        threads=1)}, threads=1)

@@ -248,26 +248,3 @@ def test_a_current_teacher_record_is_read_not_retrained(tmp_path):
     assert benchmark.prepare_teacher(args(records=str(tmp_path)),
                                      p) == record
 
-
-def test_the_cost_stage_runs_in_a_child_with_the_runs_kernel_caps(
-        monkeypatch):
-    assert benchmark.cost_stage_argv(
-        ['--protocol', 'p.py', '--stage', 'all', '--jobs', '2']) == [
-            '--protocol', 'p.py', '--jobs', '2', '--stage', 'cost']
-    assert benchmark.cost_stage_argv(['--stage=final', '--threads', '1']) == [
-        '--threads', '1', '--stage', 'cost']
-    bench = benchmark.Benchmark.__new__(benchmark.Benchmark)
-    bench.args = argparse.Namespace(quick=True, cost_rounds=4, threads=1)
-    bench.context = argparse.Namespace(isa='avx2', device='cpu', threads=1)
-    children = []
-    monkeypatch.setattr(benchmark, 'isa_env',
-                        lambda isa: {'ATEN_CPU_CAPABILITY': 'avx2'})
-    monkeypatch.setattr(benchmark.subprocess, 'run',
-                        lambda cmd, env, check: children.append((cmd, env)))
-    monkeypatch.setattr(benchmark.sys, 'argv', ['benchmark.py', '--quick'])
-    monkeypatch.delenv('ATEN_CPU_CAPABILITY', raising=False)
-    bench.measure_cost()  # this process lacks the cap: a child measures
-    (cmd, env), = children
-    assert cmd[-3:] == ['--quick', '--stage', 'cost']
-    assert env['ATEN_CPU_CAPABILITY'] == 'avx2'
-    assert env['OMP_NUM_THREADS'] == '1'
