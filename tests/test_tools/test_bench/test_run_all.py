@@ -247,4 +247,3 @@ def test_a_current_teacher_record_is_read_not_retrained(tmp_path):
                                  description='d'))
     assert benchmark.prepare_teacher(args(records=str(tmp_path)),
                                      p) == record
-
